@@ -1,0 +1,35 @@
+"""Reading authorisation forms out of PDF files."""
+
+from intake.reading.model import (
+    FIELD_KEYS,
+    DocumentReading,
+    FieldReading,
+    FormReading,
+    NotAPdf,
+    PdfUnreadable,
+    ReadError,
+    ReadLimits,
+)
+
+__all__ = [
+    "FIELD_KEYS",
+    "DocumentReading",
+    "FieldReading",
+    "FormReading",
+    "NotAPdf",
+    "PdfUnreadable",
+    "ReadError",
+    "ReadLimits",
+    "read_document",
+]
+
+
+def read_document(path, limits: ReadLimits | None = None) -> DocumentReading:
+    """Read every authorisation form in the PDF at ``path``.
+
+    Raises :class:`NotAPdf` or :class:`PdfUnreadable`; a PDF without a form
+    returns a :class:`DocumentReading` with no forms.
+    """
+    from intake.reading.document import read_document as _read
+
+    return _read(path, limits or ReadLimits())

@@ -1,0 +1,114 @@
+"""What reading a PDF produces: plain frozen dataclasses, no PDF library types.
+
+Readers fill these in; the pipeline turns them into request rows and hands
+the values to ``verification``. Values are *as read* (trimmed text, or a
+bool for the signature box and the declaration tick box); normalising
+(lower-casing emails, parsing dates, recognising roles) is verification's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+#: Every field key of SPEC §2, in the order the form prints them.
+FIELD_KEYS: tuple[str, ...] = (
+    "org_name",
+    "org_code",
+    "role",
+    "request_type",
+    "nominee_name",
+    "nominee_email",
+    "nominee_job_title",
+    "requester_name",
+    "requester_email",
+    "authoriser_name",
+    "authoriser_email",
+    "authoriser_capacity",
+    "icb_code",
+    "signature",
+    "date_signed",
+    "declaration",
+)
+
+#: Fields whose value is a bool (ink present / box ticked).
+BOOLEAN_KEYS: frozenset[str] = frozenset({"signature", "declaration"})
+
+FORM_TITLE = "PCSE Online User Administrator Authorisation Form"
+
+
+@dataclass(frozen=True)
+class FieldReading:
+    """One field as read.
+
+    ``value`` is the trimmed text (``str``), a ``bool`` for the signature and
+    declaration, or ``None`` when the field is empty or was not found.
+    ``confidence`` is 0..1: 1.0 for a text layer or AcroForm value read
+    cleanly; lower for OCR or ambiguous layout. A value area holding ink but
+    no readable text is ``value=None`` with low confidence and ``note`` set,
+    never a guess.
+    """
+
+    value: str | bool | None
+    confidence: float = 1.0
+    page: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FormReading:
+    """One authorisation form found in a document (one request)."""
+
+    fields: Mapping[str, FieldReading]
+    pages: tuple[int, ...]  # 0-based indices of the pages the form spans
+    method: str  # "text", "acroform" or "ocr"
+
+    def value(self, key: str) -> str | bool | None:
+        """The value read for ``key`` (``None`` when absent)."""
+        reading = self.fields.get(key)
+        return None if reading is None else reading.value
+
+
+@dataclass(frozen=True)
+class DocumentReading:
+    """Everything read from one PDF file."""
+
+    forms: tuple[FormReading, ...]
+    page_count: int
+    #: True when some page had no text layer and no OCR engine was available.
+    ocr_unavailable: bool = False
+    warnings: tuple[str, ...] = field(default=())
+
+
+class ReadError(Exception):
+    """The file could not be read as a PDF at all.
+
+    ``code`` is the SPEC §5 reason code (``NOT_A_PDF`` or ``PDF_UNREADABLE``)
+    and the message says why in plain English.
+    """
+
+    code = "PDF_UNREADABLE"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAPdf(ReadError):
+    """The bytes are not a PDF, whatever the file name says."""
+
+    code = "NOT_A_PDF"
+
+
+class PdfUnreadable(ReadError):
+    """Corrupt, truncated, encrypted, or over the size/page/time limits."""
+
+    code = "PDF_UNREADABLE"
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Bounds on the work one document may cost."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_pages: int = 50
