@@ -1,0 +1,77 @@
+"""Celery, wired once as Flask documents it, and the tasks: thin adapters."""
+
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+
+from intake.config import Settings
+
+
+def celery_config(settings: Settings) -> dict:
+    """Celery settings for the service: JSON only, late acks, one message at a
+    time per worker process, results ignored.
+
+    With no ``INTAKE_BROKER_URL`` the broker is a folder under the data
+    directory (kombu's filesystem transport), so a single machine needs no
+    server. A message taken from that folder is gone from it, so a worker
+    killed mid-task loses the message: the sweeper finds the submission
+    again from the database.
+    """
+    config: dict = {
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        # A task still running when its claim's lease ends is stopped, so a
+        # submission handed to another worker is never decided twice at once.
+        "task_time_limit": max(5, int(settings.claim_lease_s * 0.8)),
+        "task_default_queue": settings.queue,
+        "broker_connection_retry_on_startup": True,
+        "worker_hijack_root_logger": False,
+        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+        "beat_schedule": {
+            "sweep": {"task": "tasks.sweep", "schedule": float(settings.sweep_interval_s)},
+        },
+        "beat_schedule_filename": str(settings.data_dir / "celerybeat-schedule"),
+    }
+    if settings.broker_url:
+        config["broker_url"] = settings.broker_url
+        # A message not acknowledged within this time goes back on the queue:
+        # longer than any task may run.
+        config["broker_transport_options"] = {"visibility_timeout": settings.claim_lease_s * 2}
+    else:
+        folder = settings.broker_dir
+        for sub in ("queue", "processed"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        config["broker_url"] = "filesystem://"
+        config["broker_transport_options"] = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "polling_interval": 0.2,
+        }
+        # The filesystem transport has no broadcast channel for remote control.
+        config["worker_enable_remote_control"] = False
+        config["worker_send_task_events"] = False
+    return config
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery app bound to ``app``; tasks run inside its context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    from tasks import processing  # noqa: F401  (registers the tasks)
+
+    return celery_app

@@ -1,0 +1,130 @@
+"""The ``intake`` command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from intake.config import ConfigError, Settings
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@click.group()
+def main() -> None:
+    """Reads PCSE Online User Administrator authorisation forms and decides them."""
+
+
+@main.group()
+def directory() -> None:
+    """The organisation directory."""
+
+
+@directory.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def directory_import(folder: Path) -> None:
+    """Replace the directory with the CSV files in FOLDER (atomically)."""
+    from intake.directory import DirectoryImportError, import_directory
+    from intake.service import Intake
+
+    intake = Intake.start(_settings())
+    try:
+        summary = import_directory(intake.db, folder)
+    except DirectoryImportError as exc:
+        raise click.ClickException(f"nothing imported: {exc}") from None
+    for name, count in summary.counts.items():
+        click.echo(f"{name:>18}: {count:,} rows")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--received",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day the forms reached PCSE (default: today).",
+)
+@click.option("--wait", is_flag=True, help="Wait until every request is decided.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per request.")
+@click.option("--timeout", default=600, show_default=True, help="Seconds --wait waits at most.")
+def submit(files: tuple[Path, ...], received: dt.datetime | None, wait: bool, as_json: bool,
+           timeout: int) -> None:
+    """Send FILES through the pipeline (the queue and a worker)."""
+    from intake.submit_cli import run_submit
+
+    run_submit(_settings(), files, received.date() if received else None, wait, as_json, timeout)
+
+
+@main.command()
+@click.option("--concurrency", "-c", type=int, default=None, help="Worker processes.")
+@click.option("--beat/--no-beat", default=True, show_default=True,
+              help="Also run the schedule (the sweeper) in this worker.")
+def worker(concurrency: int | None, beat: bool) -> None:
+    """Run a worker: takes submissions off the queue and decides them."""
+    from web import create_app
+
+    settings = _settings()
+    app = create_app({"INTAKE_SETTINGS": settings})
+    celery_app = app.extensions["celery"]
+    name = f"intake-{os.getpid()}@{socket.gethostname()}"
+    argv = ["worker", "-Q", settings.queue, "-n", name, "--loglevel", "INFO",
+            "--concurrency", str(concurrency or os.cpu_count() or 1)]
+    if beat:
+        argv += ["-B", "-s", str(settings.data_dir / "celerybeat-schedule")]
+    from tasks.worker import install_worker_hooks
+
+    install_worker_hooks(app, name)
+    celery_app.worker_main(argv)
+
+
+@main.command()
+@click.option("--workers", "-w", type=int, default=2, show_default=True,
+              help="Worker processes beside the web server.")
+def serve(workers: int) -> None:
+    """Run the web server and a worker together (the single-machine default)."""
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    settings = _settings()
+    app = create_app({"INTAKE_SETTINGS": settings})
+    worker_proc = subprocess.Popen(
+        [sys.executable, "-m", "intake", "worker", "--concurrency", str(workers)]
+    )
+    url = f"http://{settings.web_host}:{settings.web_port}/"
+    click.echo(f"intake is running: {url}  (dashboard: {url}dashboard; Ctrl-C stops)")
+
+    def stop(*_: object) -> None:
+        worker_proc.terminate()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        waitress_serve(app, host=settings.web_host, port=settings.web_port, threads=8,
+                       _quiet=True)
+    finally:
+        worker_proc.terminate()
+        try:
+            worker_proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker_proc.kill()
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,138 @@
+"""Configuration from environment variables, parsed strictly.
+
+Every setting has one name, one type and one default; a bad value stops the
+service at start with a message naming the variable. A ``.env`` file in the
+working directory may set any of them (real environment variables win).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service reads from its environment."""
+
+    data_dir: Path = Path("./var")
+    database_url: str = ""
+    #: ``None`` means the embedded broker (files under ``data_dir``).
+    broker_url: str | None = None
+    secret_key: str = ""
+    #: Name of the queue tasks go to (lets tests share one Redis safely).
+    queue: str = "intake"
+    #: Seconds a claimed submission may stay in processing before the
+    #: sweeper hands it to another worker.
+    claim_lease_s: int = 600
+    #: Seconds between sweeps for received-but-unfinished submissions.
+    sweep_interval_s: int = 30
+    #: Seconds after which an unclaimed submission's message is sent again.
+    resend_after_s: int = 120
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_pages: int = 50
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    mail_from: str = "pcse-intake@localhost"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def files_dir(self) -> Path:
+        """Where accepted files are kept."""
+        return self.data_dir / "files"
+
+    @property
+    def broker_dir(self) -> Path:
+        """The embedded broker's message folder."""
+        return self.data_dir / "broker"
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.broker_url is None
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with some settings replaced (tests use this)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from ``environ`` (default: the process environment
+        after loading ``.env``)."""
+        if environ is None:
+            from dotenv import load_dotenv
+
+            load_dotenv(override=False)
+            environ = os.environ
+        env = {k: v for k, v in environ.items() if k.startswith("INTAKE_") and v != ""}
+        data_dir = Path(env.get("INTAKE_DATA_DIR", "./var")).resolve()
+        settings = cls(
+            data_dir=data_dir,
+            database_url=env.get(
+                "INTAKE_DATABASE_URL", f"sqlite:///{data_dir / 'intake.sqlite3'}"
+            ),
+            broker_url=env.get("INTAKE_BROKER_URL"),
+            secret_key=env.get("INTAKE_SECRET_KEY") or _dev_secret(data_dir),
+            queue=env.get("INTAKE_QUEUE", "intake"),
+            claim_lease_s=_int(env, "INTAKE_CLAIM_LEASE_S", 600, minimum=10),
+            sweep_interval_s=_int(env, "INTAKE_SWEEP_INTERVAL_S", 30, minimum=1),
+            resend_after_s=_int(env, "INTAKE_RESEND_AFTER_S", 120, minimum=1),
+            max_upload_bytes=_int(env, "INTAKE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024),
+            max_pages=_int(env, "INTAKE_MAX_PAGES", 50, minimum=1),
+            web_host=env.get("INTAKE_WEB_HOST", "127.0.0.1"),
+            web_port=_int(env, "INTAKE_WEB_PORT", 8000, minimum=1, maximum=65535),
+            smtp_host=env.get("INTAKE_SMTP_HOST"),
+            smtp_port=_int(env, "INTAKE_SMTP_PORT", 25, minimum=1, maximum=65535),
+            mail_from=env.get("INTAKE_MAIL_FROM", "pcse-intake@localhost"),
+        )
+        if not settings.database_url.startswith(("sqlite", "postgresql")):
+            raise ConfigError(
+                "INTAKE_DATABASE_URL must be a sqlite:// or postgresql:// URL, "
+                f"not {settings.database_url!r}"
+            )
+        if settings.broker_url is not None and not settings.broker_url.startswith(
+            ("redis://", "rediss://")
+        ):
+            raise ConfigError(
+                f"INTAKE_BROKER_URL must be a redis:// URL (or unset for the embedded "
+                f"broker), not {settings.broker_url!r}"
+            )
+        return settings
+
+
+def _int(
+    env: Mapping[str, str], name: str, default: int, *, minimum: int, maximum: int | None = None
+) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
+        raise ConfigError(f"{name} must be {bound}, not {value}")
+    return value
+
+
+def _dev_secret(data_dir: Path) -> str:
+    """A per-installation secret kept in the data folder, so a single-machine
+    install works without setup and sessions survive restarts."""
+    path = data_dir / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

@@ -1,0 +1,222 @@
+"""Processing one submission: claim it, read it, verify each form, decide.
+
+The steps, each with a plain input and output:
+
+1. :func:`claim` — a conditional UPDATE moves the submission from
+   ``received`` to ``processing`` with a fresh claim token; only one worker
+   can win it.
+2. reading — ``intake.reading.read_document`` turns the stored file into
+   zero or more forms (outside any transaction: it may be slow).
+3. :func:`decide` — one transaction that first fences the claim (a stale
+   worker whose lease ran out finds its token gone and writes nothing), then
+   verifies each form against the directory, records the outcome, applies
+   the role when the outcome is ``applied`` and writes the audit trail.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from verification.rules import verify
+
+from intake import audit
+from intake.db import Database
+from intake.directory import SqlDirectory
+from intake.grants import apply_action, lock_organisation
+from intake.models import Request, Status, Submission, SubmissionState, utcnow
+from intake.reading import FIELD_KEYS, DocumentReading, ReadError, ReadLimits, read_document
+from intake.storage import FileStore
+from intake.submissions import make_reference
+from verification.reasons import Finding, Outcome, ReasonCode
+from verification.reasons import decide as outcome_of
+from verification.text import render
+
+log = logging.getLogger(__name__)
+
+
+class ClaimLost(Exception):
+    """Another worker took this submission over; this one must write nothing."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    submission_id: int
+    token: str
+
+
+def claim(db: Database, submission_id: int) -> Claim | None:
+    """Take a received submission for processing, or ``None`` if another
+    worker has it (or it is done)."""
+    token = str(uuid.uuid4())
+    with db.session() as session:
+        result = session.execute(
+            update(Submission)
+            .where(Submission.id == submission_id, Submission.state == SubmissionState.RECEIVED)
+            .values(
+                state=SubmissionState.PROCESSING,
+                claim_token=token,
+                claimed_at=utcnow(),
+                attempts=Submission.attempts + 1,
+            )
+        )
+        if result.rowcount != 1:
+            return None
+        session.execute(
+            update(Request)
+            .where(Request.submission_id == submission_id, Request.status == Status.RECEIVED)
+            .values(status=Status.PROCESSING)
+        )
+        audit.record(session, "processing started", actor="worker", submission_id=submission_id)
+    return Claim(submission_id, token)
+
+
+def release(db: Database, work: Claim, error: str) -> None:
+    """Give a claimed submission back (after an unexpected error) so that it
+    is tried again; the error goes into the audit trail."""
+    with db.session() as session:
+        result = session.execute(
+            update(Submission)
+            .where(Submission.id == work.submission_id, Submission.claim_token == work.token)
+            .values(state=SubmissionState.RECEIVED, claim_token=None, claimed_at=None)
+        )
+        if result.rowcount == 1:
+            session.execute(
+                update(Request)
+                .where(
+                    Request.submission_id == work.submission_id,
+                    Request.status == Status.PROCESSING,
+                )
+                .values(status=Status.RECEIVED)
+            )
+            audit.record(
+                session,
+                "processing failed",
+                actor="worker",
+                submission_id=work.submission_id,
+                error=error[:500],
+            )
+
+
+def process(db: Database, store: FileStore, work: Claim, limits: ReadLimits) -> list[str]:
+    """Read and decide a claimed submission; returns its references."""
+    with db.session() as session:
+        stored_name = session.get_one(Submission, work.submission_id).stored_name
+    try:
+        reading: DocumentReading | ReadError = read_document(store.path(stored_name), limits)
+    except ReadError as error:
+        reading = error
+    return decide(db, work, reading)
+
+
+def decide(db: Database, work: Claim, reading: DocumentReading | ReadError) -> list[str]:
+    """Record the decision for every form in one transaction (see module doc)."""
+    with db.session() as session:
+        fenced = session.execute(
+            update(Submission)
+            .where(
+                Submission.id == work.submission_id,
+                Submission.state == SubmissionState.PROCESSING,
+                Submission.claim_token == work.token,
+            )
+            .values(
+                state=SubmissionState.DONE,
+                page_count=None if isinstance(reading, ReadError) else reading.page_count,
+            )
+        )
+        if fenced.rowcount != 1:
+            raise ClaimLost(f"submission {work.submission_id} was taken over")
+        submission = session.get_one(Submission, work.submission_id)
+        first = session.scalars(
+            select(Request).where(Request.submission_id == submission.id, Request.form_index == 0)
+        ).one()
+        if isinstance(reading, ReadError):
+            _finish_unread(session, first, [Finding(ReasonCode(reading.code), detail=reading.message)])
+        elif not reading.forms:
+            code = ReasonCode.OCR_UNAVAILABLE if reading.ocr_unavailable else ReasonCode.FORM_NOT_FOUND
+            _finish_unread(session, first, [Finding(code)])
+        else:
+            for index, form in enumerate(reading.forms):
+                request = first if index == 0 else _new_request(session, submission, index)
+                _verify_form(session, submission, request, form, reading)
+        return [r.reference for r in submission.requests if r.reference]
+
+
+def _new_request(session: Session, submission: Submission, index: int) -> Request:
+    request = Request(submission_id=submission.id, form_index=index, status=Status.PROCESSING)
+    session.add(request)
+    session.flush()
+    request.reference = make_reference(request, submission.received_on)
+    audit.record(
+        session,
+        "received",
+        actor="worker",
+        submission_id=submission.id,
+        request_id=request.id,
+        note=f"form {index + 1} in the same file",
+    )
+    return request
+
+
+def _finish_unread(session: Session, request: Request, findings: list[Finding]) -> None:
+    request.fields = {key: None for key in FIELD_KEYS}
+    request.confidence = {}
+    _record_outcome(session, request, outcome_of(findings), [render(f).as_dict() for f in findings])
+
+
+def _verify_form(session, submission, request, form, reading) -> None:
+    values = {key: form.value(key) for key in FIELD_KEYS}
+    confidence = {key: form.fields[key].confidence for key in FIELD_KEYS if key in form.fields}
+    org_code = values.get("org_code")
+    if isinstance(org_code, str) and org_code.strip():
+        lock_organisation(session, org_code.strip().upper())
+    verdict = verify(
+        values,
+        confidence,
+        received=submission.received_on,
+        directory=SqlDirectory(session),
+        reference=request.reference,
+    )
+    findings = list(verdict.findings)
+    reasons = [r.as_dict() for r in verdict.reasons]
+    if reading.ocr_unavailable:
+        extra = Finding(ReasonCode.OCR_UNAVAILABLE)
+        findings.append(extra)
+        reasons.append(render(extra).as_dict())
+    request.fields = verdict.fields
+    request.confidence = verdict.confidence
+    request.pages = list(form.pages)
+    request.org_code = _str(verdict.fields.get("org_code"))
+    request.role_code = _str(verdict.fields.get("role"))
+    request.nominee_email = _str(verdict.fields.get("nominee_email"))
+    request.requester_email = _str(verdict.fields.get("requester_email"))
+    outcome = outcome_of(findings)
+    _record_outcome(session, request, outcome, reasons, method=form.method)
+    if outcome is Outcome.APPLIED:
+        if verdict.action is None:  # pragma: no cover - verify always plans an applied request
+            raise RuntimeError(f"{request.reference}: applied without an action")
+        apply_action(session, request, verdict.action, actor="worker")
+
+
+def _record_outcome(session, request: Request, outcome: Outcome, reasons, **detail) -> None:
+    request.status = Status(outcome.value)
+    request.reasons = reasons
+    request.decided_at = utcnow()
+    request.decided_by = "system"
+    session.flush()
+    audit.record(
+        session,
+        f"decided {outcome.value}",
+        actor="worker",
+        submission_id=request.submission_id,
+        request_id=request.id,
+        codes=[r["code"] for r in reasons],
+        **detail,
+    )
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,31 @@
+"""The service's parts for one process: settings, database and file store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intake.config import Settings
+from intake.db import Database
+from intake.migrate import upgrade
+from intake.reading import ReadLimits
+from intake.storage import FileStore
+
+
+@dataclass
+class Intake:
+    settings: Settings
+    db: Database
+    store: FileStore
+
+    @classmethod
+    def start(cls, settings: Settings, *, migrate: bool = True) -> Intake:
+        """Open the database (bringing its schema up to date) and the file store."""
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        db = Database(settings.database_url)
+        if migrate:
+            upgrade(db.engine)
+        return cls(settings, db, FileStore(settings.files_dir))
+
+    @property
+    def limits(self) -> ReadLimits:
+        return ReadLimits(max_bytes=self.settings.max_upload_bytes, max_pages=self.settings.max_pages)

@@ -1,0 +1,158 @@
+"""Accepting a file: on disk and committed before anyone is told it arrived."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from intake import audit
+from intake.db import Database
+from intake.models import Request, Status, Submission
+from intake.storage import FileStore
+
+CHANNELS = ("web", "api", "email", "folder", "cli")
+
+
+class UploadRejected(ValueError):
+    """The upload was refused at the door (nothing was stored)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What the caller tells the requester: the references of the file's requests."""
+
+    submission_id: int
+    references: tuple[str, ...]
+    #: True when the same bytes had been accepted before (nothing new was created).
+    duplicate: bool
+
+
+def make_reference(request: Request, received_on: dt.date) -> str:
+    """``UA-<year received>-<request id, six digits>``: unique because the id is.
+
+    >>> r = Request(); r.id = 123
+    >>> make_reference(r, dt.date(2026, 11, 20))
+    'UA-2026-000123'
+    """
+    return f"UA-{received_on.year}-{request.id:06d}"
+
+
+def accept(
+    db: Database,
+    store: FileStore,
+    data: bytes,
+    *,
+    filename: str,
+    channel: str,
+    received_on: dt.date | None = None,
+    sender: str | None = None,
+    max_bytes: int,
+    after_commit: Callable[[int], None] | None = None,
+) -> Accepted:
+    """Store a file and create its submission and first request.
+
+    The file is written and fsynced, then the rows are committed, and only
+    then is ``after_commit(submission_id)`` called (to enqueue the work): a
+    worker never sees an id whose row is not committed, and a failure to
+    enqueue loses nothing because the sweeper finds the row again. The same
+    bytes sent twice return the first submission's references.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    if not data:
+        raise UploadRejected("EMPTY_FILE", "The file is empty.")
+    if len(data) > max_bytes:
+        raise UploadRejected(
+            "FILE_TOO_LARGE",
+            f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB.",
+        )
+    sha256 = hashlib.sha256(data).hexdigest()
+    existing = _existing(db, sha256)
+    if existing:
+        return existing
+
+    stored_name = store.save(data)
+    received_on = received_on or dt.date.today()
+    try:
+        with db.session() as session:
+            submission = Submission(
+                sha256=sha256,
+                stored_name=stored_name,
+                original_filename=_clean_filename(filename),
+                size_bytes=len(data),
+                channel=channel,
+                sender=sender,
+                received_on=received_on,
+            )
+            session.add(submission)
+            session.flush()
+            request = Request(submission_id=submission.id, form_index=0, status=Status.RECEIVED)
+            session.add(request)
+            session.flush()
+            request.reference = make_reference(request, received_on)
+            audit.record(
+                session,
+                "received",
+                actor=sender or channel,
+                submission_id=submission.id,
+                request_id=request.id,
+                channel=channel,
+                filename=submission.original_filename,
+                sha256=sha256,
+                received_on=received_on.isoformat(),
+            )
+            accepted = Accepted(submission.id, (request.reference,), duplicate=False)
+    except IntegrityError:
+        # The same bytes were accepted by someone else a moment ago.
+        store.delete(stored_name)
+        existing = _existing(db, sha256)
+        if existing is None:  # pragma: no cover - the constraint says it exists
+            raise
+        return existing
+    except BaseException:
+        store.delete(stored_name)
+        raise
+    if after_commit is not None:
+        after_commit(accepted.submission_id)
+    return accepted
+
+
+def _existing(db: Database, sha256: str) -> Accepted | None:
+    with db.session() as session:
+        submission = session.scalar(select(Submission).where(Submission.sha256 == sha256))
+        if submission is None:
+            return None
+        return Accepted(submission.id, references_of(session, submission.id), duplicate=True)
+
+
+def references_of(session: Session, submission_id: int) -> tuple[str, ...]:
+    """References of a submission's requests, in form order."""
+    rows = session.scalars(
+        select(Request.reference)
+        .where(Request.submission_id == submission_id)
+        .order_by(Request.form_index)
+    )
+    return tuple(r for r in rows if r)
+
+
+def _clean_filename(filename: str) -> str:
+    """The requester's file name as display text only: no path, no control
+    characters, at most 255 characters.
+
+    >>> _clean_filename("../../etc/passwd\\x00.pdf")
+    'passwd.pdf'
+    """
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable())
+    return (name or "upload.pdf")[:255]

@@ -1,0 +1,41 @@
+"""Worker heartbeats: which queues have a live worker right now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, func, select
+
+from intake.db import Database
+from intake.models import WorkerHeartbeat, utcnow
+
+#: A worker whose heartbeat is older than this is taken for dead.
+STALE_AFTER_S = 20
+BEAT_EVERY_S = 5
+
+
+def beat(db: Database, name: str, queue: str) -> None:
+    """Record that worker ``name`` serving ``queue`` is alive."""
+    with db.session() as session:
+        row = session.get(WorkerHeartbeat, name)
+        if row is None:
+            session.add(WorkerHeartbeat(name=name, queue=queue))
+        else:
+            row.last_seen = utcnow()
+
+
+def gone(db: Database, name: str) -> None:
+    """Forget a worker that stops cleanly."""
+    with db.session() as session:
+        session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.name == name))
+
+
+def live_workers(db: Database, queue: str) -> int:
+    """How many workers serving ``queue`` beat in the last few seconds."""
+    since = utcnow() - dt.timedelta(seconds=STALE_AFTER_S)
+    with db.session() as session:
+        return session.scalar(
+            select(func.count())
+            .select_from(WorkerHeartbeat)
+            .where(WorkerHeartbeat.queue == queue, WorkerHeartbeat.last_seen >= since)
+        ) or 0

@@ -1,0 +1,61 @@
+"""The tasks: each loads what it needs and calls one domain function."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from flask import current_app
+
+from intake import pipeline, sweeper
+from intake.service import Intake
+
+log = logging.getLogger(__name__)
+
+#: How long to wait before trying a failed submission again (seconds, by attempt).
+BACKOFF = (5, 30, 120, 600)
+
+
+def _intake() -> Intake:
+    return current_app.extensions["intake"]
+
+
+def enqueue(submission_id: int) -> None:
+    """Send a submission to the queue; if the broker is down, say so and let
+    the sweeper send it later (the row is already committed)."""
+    try:
+        process_submission.apply_async(args=[submission_id], retry=True)
+    except Exception as exc:  # the broker is unreachable: the sweeper resends
+        log.warning("could not enqueue submission %s (%s); the sweeper will", submission_id, exc)
+
+
+@shared_task(bind=True, name="tasks.process_submission", max_retries=len(BACKOFF))
+def process_submission(self, submission_id: int) -> None:
+    """Claim, read and decide one submission (a duplicate message does nothing)."""
+    intake = _intake()
+    work = pipeline.claim(intake.db, submission_id)
+    if work is None:
+        return
+    try:
+        pipeline.process(intake.db, intake.store, work, intake.limits)
+    except pipeline.ClaimLost:
+        log.warning("submission %s was taken over by another worker", submission_id)
+    except Exception as exc:
+        log.exception("submission %s failed", submission_id)
+        pipeline.release(intake.db, work, repr(exc))
+        raise self.retry(exc=exc, countdown=BACKOFF[min(self.request.retries, len(BACKOFF) - 1)])
+
+
+@shared_task(name="tasks.sweep")
+def sweep() -> int:
+    """Re-send submissions whose message was lost or whose worker died."""
+    intake = _intake()
+    settings = intake.settings
+    ids = sweeper.stranded(
+        intake.db, resend_after_s=settings.resend_after_s, lease_s=settings.claim_lease_s
+    )
+    for submission_id in ids:
+        enqueue(submission_id)
+    if ids:
+        log.info("sweeper re-sent %d submission(s)", len(ids))
+    return len(ids)

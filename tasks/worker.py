@@ -1,0 +1,38 @@
+"""Worker process hooks: fresh database connections after fork, and heartbeats."""
+
+from __future__ import annotations
+
+import threading
+
+from celery import signals
+from flask import Flask
+
+from intake import workers
+
+
+def install_worker_hooks(app: Flask, name: str) -> None:
+    """Connect the signals that keep a worker's database use and heartbeat right."""
+    intake = app.extensions["intake"]
+    stop = threading.Event()
+
+    def heartbeat() -> None:
+        while not stop.is_set():
+            try:
+                workers.beat(intake.db, name, intake.settings.queue)
+            except Exception:  # a database hiccup must not kill the heartbeat
+                pass
+            stop.wait(workers.BEAT_EVERY_S)
+
+    @signals.worker_ready.connect(weak=False)
+    def _ready(**_: object) -> None:
+        threading.Thread(target=heartbeat, name="heartbeat", daemon=True).start()
+
+    @signals.worker_shutdown.connect(weak=False)
+    def _shutdown(**_: object) -> None:
+        stop.set()
+        workers.gone(intake.db, name)
+
+    @signals.worker_process_init.connect(weak=False)
+    def _child(**_: object) -> None:
+        # A forked child must not reuse the parent's database connections.
+        intake.db.engine.dispose(close=False)

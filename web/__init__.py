@@ -1,0 +1,34 @@
+"""The Flask application: requester upload, caseworker dashboard, JSON API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from intake.config import Settings
+from intake.service import Intake
+from tasks import celery_config, celery_init_app
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``config["INTAKE_SETTINGS"]`` (a ``Settings``) replaces
+    the environment; any other keys override Flask config."""
+    config = dict(config or {})
+    settings: Settings = config.pop("INTAKE_SETTINGS", None) or Settings.from_env()
+    app = Flask(__name__)
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        # Room for the multipart envelope around a file at the size limit.
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 256 * 1024,
+        CELERY=celery_config(settings),
+    )
+    app.config.update(config)
+    app.extensions["intake"] = Intake.start(settings)
+    celery_init_app(app)
+
+    from web import api, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    return app
