@@ -90,6 +90,34 @@ def worker(concurrency: int | None, beat: bool) -> None:
 
 
 @main.command()
+@click.option("--host", default=None, help="Address to listen on (default INTAKE_WEB_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default INTAKE_WEB_PORT).")
+def web(host: str | None, port: int | None) -> None:
+    """Run only the web server (workers run elsewhere)."""
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    settings = _settings()
+    app = create_app({"INTAKE_SETTINGS": settings})
+    host, port = host or settings.web_host, port or settings.web_port
+    click.echo(f"intake web is listening on http://{host}:{port}/")
+    waitress_serve(app, host=host, port=port, threads=8, _quiet=True)
+
+
+@main.command()
+def beat() -> None:
+    """Run only the schedule (the sweeper); one per installation."""
+    from web import create_app
+
+    settings = _settings()
+    celery_app = create_app({"INTAKE_SETTINGS": settings}).extensions["celery"]
+    celery_app.start(
+        ["beat", "--loglevel", "INFO", "-s", str(settings.data_dir / "celerybeat-schedule")]
+    )
+
+
+@main.command()
 @click.option("--workers", "-w", type=int, default=2, show_default=True,
               help="Worker processes beside the web server.")
 def serve(workers: int) -> None:

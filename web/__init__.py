@@ -27,8 +27,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["intake"] = Intake.start(settings)
     celery_init_app(app)
 
-    from web import api, views
+    from web import api, dashboard, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(dashboard.bp)
     app.register_blueprint(api.bp)
     return app

@@ -1,0 +1,219 @@
+import datetime as dt
+import io
+import json
+
+import pytest
+from sqlalchemy import select
+
+from intake.models import Request, Submission
+
+
+def upload(client, data: bytes, filename: str = "form.pdf", **form):
+    return client.post(
+        "/api/v1/submissions",
+        data={"file": (io.BytesIO(data), filename), **form},
+        content_type="multipart/form-data",
+    )
+
+
+def test_it_accepts_an_upload_with_202_and_its_reference(client, intake, new_pdf):
+    response = upload(client, new_pdf())
+
+    assert response.status_code == 202
+    body = response.get_json()
+    assert body["duplicate"] is False
+    assert len(body["references"]) == 1
+    reference = body["references"][0]
+    assert reference.startswith("UA-")
+    assert body["status_urls"] == [f"http://localhost/api/v1/submissions/{reference}"]
+    assert response.headers["Location"] == body["status_urls"][0]
+    with intake.db.session() as session:
+        submission = session.get(Submission, body["submission_id"])
+        assert submission.channel == "api"
+        assert submission.original_filename == "form.pdf"
+        assert submission.received_on == dt.date.today()
+        assert session.scalar(select(Request.status).where(Request.reference == reference)) == (
+            "received"
+        )
+
+
+def test_it_queues_the_upload_for_a_worker(client, settings, new_pdf):
+    upload(client, new_pdf())
+
+    assert list((settings.broker_dir / "queue").iterdir())
+
+
+def test_the_same_file_again_returns_the_same_references_with_200(client, new_pdf):
+    data = new_pdf()
+    first = upload(client, data).get_json()
+
+    again = upload(client, data, filename="renamed.pdf")
+
+    assert again.status_code == 200
+    assert again.get_json() == {**first, "duplicate": True}
+
+
+def test_it_records_the_received_date_it_is_given(client, intake, new_pdf):
+    body = upload(client, new_pdf(), received="2026-10-01").get_json()
+
+    with intake.db.session() as session:
+        assert session.get(Submission, body["submission_id"]).received_on == dt.date(2026, 10, 1)
+
+
+@pytest.mark.parametrize("received", ["2026-13-01", "01/10/2026", "20261001", "2026-1-1", "soon"])
+def test_it_rejects_a_malformed_received_date(client, intake, new_pdf, received):
+    response = upload(client, new_pdf(), received=received)
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "INVALID_RECEIVED_DATE"
+    with intake.db.session() as session:
+        assert session.scalar(select(Submission)) is None
+
+
+def test_it_rejects_a_request_that_is_not_multipart(client):
+    response = client.post("/api/v1/submissions", json={"file": "form.pdf"})
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "FILE_REQUIRED"
+
+
+def test_it_rejects_a_multipart_request_without_a_file_field(client, new_pdf):
+    response = client.post(
+        "/api/v1/submissions",
+        data={"other": (io.BytesIO(new_pdf()), "form.pdf")},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "FILE_REQUIRED"
+
+
+def test_it_rejects_an_empty_file(client):
+    response = upload(client, b"")
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "EMPTY_FILE"
+
+
+def test_it_rejects_a_file_over_the_upload_limit_with_413(make_app, new_pdf):
+    client = make_app(max_upload_bytes=10).test_client()
+
+    response = upload(client, new_pdf())
+
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "FILE_TOO_LARGE"
+
+
+def test_a_request_body_over_flasks_limit_is_answered_in_json(make_app):
+    client = make_app({"MAX_CONTENT_LENGTH": 1000}).test_client()
+
+    response = upload(client, b"%PDF-" + b"x" * 5000)
+
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "FILE_TOO_LARGE"
+
+
+def test_it_returns_a_request_by_its_reference(client, new_pdf):
+    reference = upload(client, new_pdf(), filename="practice.pdf").get_json()["references"][0]
+
+    response = client.get(f"/api/v1/submissions/{reference}")
+
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["reference"] == reference
+    assert body["status"] == "received"
+    assert body["reasons"] == []
+    assert body["source_file"] == "practice.pdf"
+    assert body["fields"]["nominee_email"] is None
+    assert body["confidence"] == {}
+
+
+def test_it_returns_the_reasons_set_on_a_request(client, make_request):
+    reason = {
+        "code": "AUTHORISER_INACTIVE",
+        "field": "authoriser_email",
+        "message": "The authoriser is not active at this organisation.",
+        "action": "Ask an active GP partner to sign a new form.",
+    }
+    reference = make_request(status="rejected", reasons=[reason])
+
+    body = client.get(f"/api/v1/submissions/{reference}").get_json()
+
+    assert body["status"] == "rejected"
+    assert body["reasons"] == [reason]
+
+
+def test_an_unknown_reference_is_a_json_404(client):
+    response = client.get("/api/v1/submissions/UA-2026-999999")
+
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_an_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/v1/nothing-here")
+
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_a_wrong_method_is_a_json_405(client):
+    response = client.delete("/api/v1/submissions")
+
+    assert response.status_code == 405
+    assert response.get_json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert "POST" in response.headers["Allow"]
+
+
+def test_an_unexpected_error_is_a_json_500_without_detail(make_app):
+    app = make_app({"PROPAGATE_EXCEPTIONS": False})
+
+    @app.get("/api/v1/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/api/v1/boom")
+
+    assert response.status_code == 500
+    error = response.get_json()["error"]
+    assert error["code"] == "INTERNAL_ERROR"
+    assert "secret" not in error["message"]
+
+
+def test_errors_outside_the_api_stay_html(client):
+    response = client.get("/no-such-page")
+
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
+def test_it_serves_an_openapi_document_describing_its_endpoints(client):
+    response = client.get("/api/v1/openapi.json")
+
+    assert response.status_code == 200
+    document = json.loads(response.data)
+    assert document["openapi"].startswith("3.1")
+    assert set(document["paths"]) >= {
+        "/api/v1/submissions",
+        "/api/v1/submissions/{reference}",
+    }
+    request_schema = document["components"]["schemas"]["Request"]
+    assert request_schema["properties"]["status"]["enum"] == [
+        "received",
+        "processing",
+        "applied",
+        "rejected",
+        "review",
+    ]
+    reason = document["components"]["schemas"]["Reason"]
+    assert set(reason["required"]) == {"code", "field", "message", "action"}
+    assert "AUTHORISER_INACTIVE" in reason["properties"]["code"]["enum"]
+
+
+def test_every_schema_reference_in_the_openapi_document_resolves(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    text = json.dumps(document)
+    names = {part.split('"')[0] for part in text.split("#/components/schemas/")[1:]}
+
+    assert names
+    assert names <= set(document["components"]["schemas"])

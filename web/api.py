@@ -1,0 +1,286 @@
+"""The HTTP JSON API under ``/api/v1``: submit a PDF, read a request back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from intake import queries
+from intake.models import Status
+from intake.service import Intake
+from intake.submissions import UploadRejected, accept
+from tasks.processing import enqueue
+from verification.fields import FIELD_KEYS
+from verification.reasons import ReasonCode
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+#: Short error codes for HTTP errors raised by Flask itself.
+_HTTP_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "FILE_TOO_LARGE",
+    500: "INTERNAL_ERROR",
+}
+
+
+class ApiError(Exception):
+    """An error answered as ``{"error": {"code", "message"}}`` with ``status``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _intake() -> Intake:
+    return current_app.extensions["intake"]
+
+
+def error_response(status: int, code: str, message: str):
+    return jsonify(error={"code": code, "message": message}), status
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    return error_response(error.status, error.code, error.message)
+
+
+@bp.app_errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    """JSON for every HTTP error under ``/api/`` (routing 404/405, Flask's own
+    413, unhandled 500s); other paths keep Flask's default page."""
+    if not request.path.startswith("/api/"):
+        return error
+    status = error.code or 500
+    code = _HTTP_CODES.get(status, (error.name or "ERROR").upper().replace(" ", "_"))
+    message = error.description or error.name
+    if status == 500:
+        message = "Something went wrong on our side. Please try again later."
+    response, status = error_response(status, code, message)
+    # Keep headers the error carries, such as Allow on a 405.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, status
+
+
+def parse_received(raw: str | None) -> dt.date | None:
+    """The ``received`` form field: absent/blank, or strictly ``YYYY-MM-DD``."""
+    if raw is None or not raw.strip():
+        return None
+    raw = raw.strip()
+    try:
+        if not _ISO_DAY.fullmatch(raw):
+            raise ValueError(raw)
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(
+            400, "INVALID_RECEIVED_DATE", f"'received' must be a date as YYYY-MM-DD, not {raw!r}."
+        ) from None
+
+
+@bp.post("/submissions")
+def create_submission():
+    upload = request.files.get("file")
+    if upload is None:
+        raise ApiError(
+            400, "FILE_REQUIRED", "Send the PDF as multipart/form-data in a field named 'file'."
+        )
+    received_on = parse_received(request.form.get("received"))
+    intake = _intake()
+    try:
+        accepted = accept(
+            intake.db,
+            intake.store,
+            upload.read(),
+            filename=upload.filename or "upload.pdf",
+            channel="api",
+            received_on=received_on,
+            max_bytes=intake.settings.max_upload_bytes,
+            after_commit=enqueue,
+        )
+    except UploadRejected as rejected:
+        status = 413 if rejected.code == "FILE_TOO_LARGE" else 400
+        raise ApiError(status, rejected.code, rejected.message) from None
+    status_urls = [
+        url_for("api.get_submission", reference=ref, _external=True) for ref in accepted.references
+    ]
+    body = {
+        "submission_id": accepted.submission_id,
+        "references": list(accepted.references),
+        "duplicate": accepted.duplicate,
+        "status_urls": status_urls,
+    }
+    response = jsonify(body)
+    response.status_code = 200 if accepted.duplicate else 202
+    if status_urls:
+        response.headers["Location"] = status_urls[0]
+    return response
+
+
+@bp.get("/submissions/<reference>")
+def get_submission(reference: str):
+    with _intake().db.session() as session:
+        found = queries.by_reference(session, reference.strip().upper())
+        if found is None:
+            raise ApiError(404, "NOT_FOUND", f"No request has the reference {reference!r}.")
+        return jsonify(queries.request_as_dict(found))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of this API, written by hand."""
+
+    def ref(name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
+        return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+    def error(description: str) -> dict[str, Any]:
+        return json_body(ref("Error"), description)
+
+    nullable_str = {"type": ["string", "null"]}
+    field_value = {"type": ["string", "boolean", "null"]}
+    accepted = ref("Accepted")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "PCSE User Administrator authorisation intake",
+            "version": "1.0.0",
+            "description": "Submit signed authorisation forms (PDF) and follow their requests.",
+        },
+        "paths": {
+            "/api/v1/submissions": {
+                "post": {
+                    "operationId": "createSubmission",
+                    "summary": "Submit a PDF holding one or more authorisation forms",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"multipart/form-data": {"schema": ref("SubmissionUpload")}},
+                    },
+                    "responses": {
+                        "202": json_body(accepted, "Accepted; the requests will be processed."),
+                        "200": json_body(accepted, "The same file was received before."),
+                        "400": error("No file, an empty file or a malformed 'received' date."),
+                        "413": error("The file is larger than the upload limit."),
+                    },
+                }
+            },
+            "/api/v1/submissions/{reference}": {
+                "get": {
+                    "operationId": "getRequest",
+                    "summary": "One request: its status, reasons and extracted fields",
+                    "parameters": [
+                        {
+                            "name": "reference",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "examples": ["UA-2026-000123"]},
+                        }
+                    ],
+                    "responses": {
+                        "200": json_body(ref("Request"), "The request."),
+                        "404": error("No request has this reference."),
+                    },
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "This document",
+                    "responses": {"200": json_body({"type": "object"}, "OpenAPI 3.1 document.")},
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "SubmissionUpload": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "contentMediaType": "application/pdf"},
+                        "received": {
+                            "type": "string",
+                            "format": "date",
+                            "description": "Day the form reached PCSE (YYYY-MM-DD); default today.",
+                        },
+                    },
+                },
+                "Accepted": {
+                    "type": "object",
+                    "required": ["submission_id", "references", "duplicate", "status_urls"],
+                    "properties": {
+                        "submission_id": {"type": "integer"},
+                        "references": {"type": "array", "items": {"type": "string"}},
+                        "duplicate": {"type": "boolean"},
+                        "status_urls": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "uri"},
+                        },
+                    },
+                },
+                "Reason": {
+                    "type": "object",
+                    "required": ["code", "field", "message", "action"],
+                    "properties": {
+                        "code": {"type": "string", "enum": [c.value for c in ReasonCode]},
+                        "field": {**nullable_str, "description": "The form field concerned."},
+                        "message": nullable_str,
+                        "action": nullable_str,
+                    },
+                },
+                "Request": {
+                    "type": "object",
+                    "required": [
+                        "reference",
+                        "status",
+                        "reasons",
+                        "fields",
+                        "confidence",
+                        "source_file",
+                    ],
+                    "properties": {
+                        "reference": {"type": "string"},
+                        "status": {"type": "string", "enum": [s.value for s in Status]},
+                        "reasons": {"type": "array", "items": ref("Reason")},
+                        "fields": {
+                            "type": "object",
+                            "properties": {key: field_value for key in FIELD_KEYS},
+                            "additionalProperties": False,
+                        },
+                        "confidence": {
+                            "type": "object",
+                            "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+                        },
+                        "source_file": {"type": "string"},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    }
