@@ -2,7 +2,7 @@
 
 Codes are short and stable (they go into the database and the API); the
 message a caseworker reads and the action a requester must take live in a
-separate table (:data:`TEXT`) so either can be reworded without touching a
+separate table (``verification.text.TEXT``) so either can be reworded without touching a
 rule.
 """
 
@@ -77,9 +77,7 @@ _REVIEW_CODES = frozenset(
 )
 
 #: Codes a caseworker can never override by applying (SPEC §5).
-HARD_LIMITS = frozenset(
-    {ReasonCode.GPP_ADMIN_LIMIT, ReasonCode.ORG_CLOSED, ReasonCode.ROLE_NOT_UA}
-)
+HARD_LIMITS = frozenset({ReasonCode.GPP_ADMIN_LIMIT, ReasonCode.ORG_CLOSED, ReasonCode.ROLE_NOT_UA})
 
 
 @dataclass(frozen=True)
