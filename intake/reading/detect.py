@@ -1,0 +1,123 @@
+"""First step: is this file a PDF we may read at all?
+
+:func:`load` checks the bytes before any PDF library sees them (size, the
+``%PDF-`` header, the end-of-file marker); :func:`check_reader` checks what
+pypdf found (encryption, page count); :func:`library_errors` turns whatever
+a PDF library raises on a damaged file into :class:`PdfUnreadable`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pathlib
+from collections.abc import Iterator
+from typing import Any
+
+from intake.reading.model import NotAPdf, PdfUnreadable, ReadLimits
+
+#: PDF readers accept junk before the header; so do we, up to this much.
+HEADER_SEARCH = 1024
+#: The ``%%EOF`` marker must appear in this many final bytes.
+EOF_SEARCH = 2048
+
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/Excel document)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"%!PS", "a PostScript file"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+
+
+def describe(data: bytes) -> str:
+    """What non-PDF bytes look like, in plain English.
+
+    >>> describe(b"")
+    'the file is empty'
+    >>> describe(b"\\x89PNG\\r\\n\\x1a\\n....")
+    'the file is a PNG image, not a PDF'
+    >>> describe(b"  <!DOCTYPE html><html>")
+    'the file is a web page (HTML), not a PDF'
+    """
+    if not data:
+        return "the file is empty"
+    for magic, what in _SIGNATURES:
+        if data.startswith(magic):
+            return f"the file is {what}, not a PDF"
+    if data.startswith(b"BM") and data[6:10] == b"\0\0\0\0":
+        return "the file is a BMP image, not a PDF"
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return "the file is a web page (HTML), not a PDF"
+    if head.startswith(b"<?xml") or head.startswith(b"<"):
+        return "the file is an XML or markup document, not a PDF"
+    if head.startswith((b"from:", b"received:", b"return-path:", b"mime-version:")):
+        return "the file is an email message, not a PDF"
+    try:
+        data[:4096].decode("utf-8")
+    except UnicodeDecodeError:
+        return "the file is not a PDF (it does not start with %PDF-)"
+    return "the file is plain text, not a PDF"
+
+
+def load(path: pathlib.Path, limits: ReadLimits) -> bytes:
+    """The file's bytes, once they look like a whole PDF within the size limit.
+
+    Raises :class:`NotAPdf` or :class:`PdfUnreadable`.
+    """
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise PdfUnreadable(
+                f"the file is {size:,} bytes, over the {limits.max_bytes:,} byte limit"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PdfUnreadable(f"the file could not be opened: {exc.strerror or exc}") from exc
+    if b"%PDF-" not in data[: HEADER_SEARCH + 5]:
+        raise NotAPdf(describe(data))
+    if b"%%EOF" not in data[-EOF_SEARCH:]:
+        raise PdfUnreadable("the file stops before its end (it is truncated or damaged)")
+    return data
+
+
+def check_reader(reader: Any, limits: ReadLimits) -> int:
+    """The page count, once pypdf shows the PDF is unencrypted and small enough."""
+    if reader.is_encrypted:
+        raise PdfUnreadable("the PDF is encrypted (password protected); send an unprotected copy")
+    count = len(reader.pages)
+    if count == 0:
+        raise PdfUnreadable("the PDF has no pages")
+    if count > limits.max_pages:
+        raise PdfUnreadable(f"the PDF has {count} pages, over the {limits.max_pages} page limit")
+    return count
+
+
+@contextlib.contextmanager
+def library_errors() -> Iterator[None]:
+    """Report any error a PDF library raises on damaged input as unreadable.
+
+    pypdf and pdfminer raise many types (their own, and ``ValueError``,
+    ``KeyError``, ``struct.error`` ... from deep inside a broken file), so
+    everything except our own :class:`ReadError` subclasses is mapped.
+    """
+    try:
+        yield
+    except (NotAPdf, PdfUnreadable):
+        raise
+    except RecursionError as exc:
+        raise PdfUnreadable("the PDF is damaged (its structure loops)") from exc
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        raise PdfUnreadable(
+            f"the PDF is damaged and cannot be read ({type(exc).__name__}"
+            + (f": {detail})" if detail else ")")
+        ) from exc

@@ -1,0 +1,129 @@
+"""The printed labels of SPEC §2 and lenient matching of text against them.
+
+Both readers use this table: the layout reader matches it against words on
+the page, the AcroForm reader against field names. Matching works on
+*tokens*: lower-case words with punctuation stripped, ``E-mail`` read as
+``email`` and American spellings read as British ones.
+
+>>> tokens("Nominee E-mail Address:")
+('nominee', 'email', 'address')
+>>> key_for_name("Organisation Code (ODS)")
+'org_code'
+>>> key_for_name("form1[0].nominee_email[0]")
+'nominee_email'
+"""
+
+from __future__ import annotations
+
+import re
+
+from intake.reading.model import FIELD_KEYS, FORM_TITLE
+
+#: Printed labels per key, the SPEC label first, then common variants.
+LABELS: dict[str, tuple[str, ...]] = {
+    "org_name": ("Organisation name",),
+    "org_code": ("Organisation code (ODS)", "Organisation code", "ODS code"),
+    "role": ("User Administrator role", "User Administration role"),
+    "request_type": ("Request type",),
+    "nominee_name": ("Nominee full name", "Nominee name"),
+    "nominee_email": ("Nominee email address", "Nominee email"),
+    "nominee_job_title": ("Nominee job title",),
+    "requester_name": ("Requester name", "Requester full name"),
+    "requester_email": ("Requester email address", "Requester email"),
+    "authoriser_name": ("Authoriser full name", "Authoriser name"),
+    "authoriser_email": ("Authoriser email address", "Authoriser email"),
+    "authoriser_capacity": ("Authoriser capacity",),
+    "icb_code": ("ICB code (ICB authorisers only)", "ICB code"),
+    "signature": ("Authoriser signature",),
+    "date_signed": ("Date signed",),
+    "declaration": ("Declaration",),
+}
+
+#: The first words of the declaration sentence, which follows the tick box.
+DECLARATION_START: tuple[str, ...] = ("i", "confirm")
+
+_SPELLINGS = (
+    (re.compile(r"e-mail"), "email"),
+    (re.compile(r"organiz"), "organis"),
+    (re.compile(r"authoriz"), "authoris"),
+)
+_NOT_ALNUM = re.compile(r"[^a-z0-9@.]")
+
+
+def token(word: str) -> str:
+    """One word as a comparable token ("" for punctuation only).
+
+    >>> token("(ODS):"), token("Organization"), token(":")
+    ('ods', 'organisation', '')
+    """
+    text = word.lower()
+    for pattern, replacement in _SPELLINGS:
+        text = pattern.sub(replacement, text)
+    return _NOT_ALNUM.sub("", text).strip(".")
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """The non-empty tokens of ``text``, split on spaces and underscores."""
+    words = re.split(r"[\s_]+", text)
+    return tuple(t for t in (token(w) for w in words) if t)
+
+
+TITLE_TOKENS: tuple[str, ...] = tokens(FORM_TITLE)
+
+#: (label tokens, key), longest label first so "Authoriser email address"
+#: wins over any shorter label sharing its first words.
+LABEL_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = tuple(
+    sorted(
+        ((tokens(label), key) for key, labels in LABELS.items() for label in labels),
+        key=lambda pattern: -len(pattern[0]),
+    )
+)
+
+
+def match_label(line_tokens: tuple[str, ...], start: int) -> tuple[str, int] | None:
+    """The label beginning at ``line_tokens[start]``: ``(key, tokens used)``.
+
+    >>> match_label(("authoriser", "email", "address", "x@y.uk"), 0)
+    ('authoriser_email', 3)
+    >>> match_label(("requester", "email", "x@y.uk"), 0)
+    ('requester_email', 2)
+    """
+    for pattern, key in LABEL_PATTERNS:
+        if line_tokens[start : start + len(pattern)] == pattern:
+            return key, len(pattern)
+    return None
+
+
+def is_label_tail(key: str, line_tokens: tuple[str, ...]) -> bool:
+    """Whether ``line_tokens`` are the end of one of ``key``'s labels, wrapped
+    onto the next line ("authorisers only)" under "ICB code (ICB").
+
+    >>> is_label_tail("icb_code", ("authorisers", "only"))
+    True
+    >>> is_label_tail("icb_code", ("qwe",))
+    False
+    """
+    present = tuple(t for t in line_tokens if t)
+    return bool(present) and any(
+        len(pattern) > len(present) and pattern[-len(present) :] == present
+        for pattern, pattern_key in LABEL_PATTERNS
+        if pattern_key == key
+    )
+
+
+def key_for_name(name: str) -> str | None:
+    """The SPEC key an AcroForm field name stands for, or ``None``.
+
+    Accepts the key itself (``org_code``) or a printed label, and ignores the
+    hierarchy prefixes and ``[0]`` indices some form designers add.
+    """
+    last = re.sub(r"\[\d+\]", "", name).strip().rstrip(":").strip()
+    if "." in last and "(" not in last:
+        last = last.rsplit(".", 1)[-1]
+    if last.lower() in FIELD_KEYS:
+        return last.lower()
+    wanted = tokens(last)
+    for pattern, key in LABEL_PATTERNS:
+        if wanted == pattern:
+            return key
+    return None

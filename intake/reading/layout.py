@@ -1,0 +1,242 @@
+"""Forms read from the text layer: find each title, then each label's value.
+
+A form starts at a title line and runs to the next title or the end of the
+document, across pages; text before the first title (a covering letter) is
+ignored. A section after a repeated title that shares no label with the one
+before it (a running header on page two) continues that form.
+
+A label's value is the rest of its line (after a colon or the gap to the
+next table cell) up to the next label; if that is empty, the words under the
+label on the next line. A value continues on following lines that sit close
+under it, start where it starts, and are not labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from intake.reading.labels import is_label_tail
+from intake.reading.lines import LabelHit, Line, group_lines, wrapped_title
+from intake.reading.marks import ink_in, read_tick, signature_box
+from intake.reading.model import BOOLEAN_KEYS, FIELD_KEYS, FieldReading, FormReading
+from intake.reading.pages import Box, PageContent, Word
+
+#: Confidence of a value area holding ink but no readable text.
+INK_ONLY_CONFIDENCE = 0.2
+_MAX_CONTINUATION_LINES = 3
+
+
+@dataclass(frozen=True)
+class _Section:
+    lines: tuple[Line, ...]
+    hits: dict[str, tuple[int, LabelHit]]  # key -> (line index, first hit)
+
+
+def read_forms(pages: Sequence[PageContent]) -> list[FormReading]:
+    """Every form found in the text layer of ``pages``, in document order."""
+    lines = [line for page in pages for line in group_lines(page.words, page.index)]
+    by_index = {page.index: page for page in pages}
+    return [_read_section(section, by_index) for section in _sections(lines)]
+
+
+def _title_lines(lines: Sequence[Line]) -> list[int]:
+    return [
+        i
+        for i, line in enumerate(lines)
+        if line.is_title or (i + 1 < len(lines) and wrapped_title(line, lines[i + 1]))
+    ]
+
+
+def _first_hits(lines: Sequence[Line]) -> dict[str, tuple[int, LabelHit]]:
+    """Each key's label: the first that stands alone, else the first at all."""
+    hits: dict[str, tuple[int, LabelHit]] = {}
+    for i, line in enumerate(lines):
+        for hit in line.hits:
+            if hit.key not in hits or (hit.clean and not hits[hit.key][1].clean):
+                hits[hit.key] = (i, hit)
+    return hits
+
+
+def _sections(lines: Sequence[Line]) -> list[_Section]:
+    starts = _title_lines(lines)
+    sections: list[_Section] = []
+    ends = starts[1:] + [len(lines)] if starts else []
+    for start, end in zip(starts, ends, strict=True):
+        part = tuple(lines[start:end])
+        hits = _first_hits(part)
+        if not hits:
+            continue
+        if sections and not hits.keys() & sections[-1].hits.keys():
+            merged = sections[-1].lines + part
+            sections[-1] = _Section(merged, _first_hits(merged))
+        else:
+            sections.append(_Section(part, hits))
+    return sections
+
+
+def _read_section(section: _Section, pages: dict[int, PageContent]) -> FormReading:
+    lines = section.lines
+    sig_boxes: list[Box] = []
+    fields: dict[str, FieldReading] = {}
+    if "signature" in section.hits:
+        fields["signature"], sig_box = _signature(lines, *section.hits["signature"], pages)
+        sig_boxes.extend([sig_box] if sig_box else [])
+    fields["declaration"] = _declaration(lines, pages)
+    for key in FIELD_KEYS:
+        if key in BOOLEAN_KEYS:
+            fields.setdefault(key, FieldReading(None, note="label not found"))
+        elif key not in section.hits:
+            fields[key] = FieldReading(None, note="label not found")
+        else:
+            index, hit = section.hits[key]
+            fields[key] = _text_field(lines, index, hit, pages, tuple(sig_boxes))
+    used_pages = tuple(sorted({line.page for line in lines}))
+    return FormReading(fields=fields, pages=used_pages, method="text")
+
+
+def _stop(line: Line) -> bool:
+    """Lines that can never be (part of) a value."""
+    return bool(line.hits) or line.is_title or line.declaration_start is not None
+
+
+def _right_limit(line: Line, hit: LabelHit, page: PageContent) -> tuple[int, float]:
+    later = [h for h in line.hits if h.start > hit.start]
+    if later:
+        return later[0].lead, line.words[later[0].lead].x0
+    return len(line.words), page.width
+
+
+def _skip_label_tail(line: Line, hit: LabelHit) -> int:
+    """The first value word after a label: skip a colon and a "(note)" glued on.
+
+    A note still open at the end of the label's cell (the label wrapped
+    inside it) runs to the next cell.
+    """
+    words, n, cells = line.words, len(line.words), set(line.segment_starts)
+    i = hit.end
+    colon = words[hit.end - 1].text.endswith(":")
+    while i < n and not line.tokens[i] and not words[i].text.startswith("("):
+        colon = colon or ":" in words[i].text
+        i += 1
+    if colon or i >= n or i in cells or not words[i].text.startswith("("):
+        return i
+    j = i
+    while j < n and not words[j].text.rstrip(":").endswith(")") and j + 1 not in cells:
+        j += 1
+    i = j + 1
+    while i < n and not line.tokens[i] and i not in cells:
+        i += 1
+    return i
+
+
+def _next_line(lines: Sequence[Line], index: int) -> Line | None:
+    if index + 1 < len(lines) and lines[index + 1].page == lines[index].page:
+        return lines[index + 1]
+    return None
+
+
+def _free(words: Sequence[Word], exclude: tuple[Box, ...]) -> list[Word]:
+    return [w for w in words if not any(box.holds_centre_of(w.box) for box in exclude)]
+
+
+def _continuation(
+    lines: Sequence[Line], index: int, x0: float, x1: float, exclude: tuple[Box, ...]
+) -> list[str]:
+    """Text of the lines wrapped under a value that starts at ``x0``."""
+    parts: list[str] = []
+    previous = lines[index]
+    for _ in range(_MAX_CONTINUATION_LINES):
+        line = _next_line(lines, index)
+        if line is None or _stop(line) or line.top - previous.bottom > 0.8 * previous.height:
+            break
+        free = _free(line.words, exclude)
+        words = [w for w in free if w.x0 >= x0 - 3 and w.x0 < x1]
+        if (
+            not words
+            or len(words) != len(free)
+            or abs(words[0].x0 - x0) > max(6.0, previous.height)
+        ):
+            break
+        parts.append(" ".join(w.text for w in words))
+        previous, index = line, index + 1
+    return parts
+
+
+def _text_field(
+    lines: Sequence[Line],
+    index: int,
+    hit: LabelHit,
+    pages: dict[int, PageContent],
+    exclude: tuple[Box, ...],
+) -> FieldReading:
+    line = lines[index]
+    page = pages[line.page]
+    end, limit = _right_limit(line, hit, page)
+    start = _skip_label_tail(line, hit)
+    label_box = Box(line.words[hit.lead].x0, line.top, line.words[hit.end - 1].x1, line.bottom)
+    if start < end:
+        first = line.words[start]
+        parts = [line.text(start, end)] + _continuation(lines, index, first.x0, limit, exclude)
+        return FieldReading(" ".join(parts), 1.0, line.page)
+    below = _next_line(lines, index)
+    if below is not None and is_label_tail(hit.key, below.tokens):
+        index, below = index + 1, _next_line(lines, index + 1)
+    near = below is not None and below.top - lines[index].bottom <= max(1.5 * line.height, 12.0)
+    if below is not None and near and not _stop(below):
+        words = [w for w in _free(below.words, exclude) if w.x1 > label_box.x0 - 2 and w.x0 < limit]
+        if words:
+            parts = [" ".join(w.text for w in words)]
+            parts += _continuation(lines, index + 1, words[0].x0, limit, exclude)
+            return FieldReading(" ".join(parts), 1.0, line.page)
+    return _empty_value(line, label_box, below, limit, page, exclude)
+
+
+def _empty_value(
+    line: Line,
+    label: Box,
+    below: Line | None,
+    limit: float,
+    page: PageContent,
+    exclude: tuple[Box, ...],
+) -> FieldReading:
+    """No text for a label: confidently empty, unless its value area holds ink."""
+    pad = line.height / 2
+    right = Box(label.x1 + 1, line.top - pad, limit, line.bottom + pad)
+    under_bottom = below.top if below is not None else line.bottom + 2.5 * line.height
+    under = Box(label.x0, line.bottom + pad, limit, max(under_bottom, line.bottom + pad))
+    if any(ink_in(area, page, words=False, exclude=exclude) for area in (right, under)):
+        return FieldReading(None, INK_ONLY_CONFIDENCE, line.page, "ink but no readable text")
+    return FieldReading(None, 1.0, line.page, "empty")
+
+
+def _signature(
+    lines: Sequence[Line], index: int, hit: LabelHit, pages: dict[int, PageContent]
+) -> tuple[FieldReading, Box | None]:
+    line = lines[index]
+    page = pages[line.page]
+    label = Box(line.words[hit.lead].x0, line.top, line.words[hit.end - 1].x1, line.bottom)
+    box = signature_box(label, page)
+    if box is not None:
+        ink = ink_in(box, page)
+        return FieldReading(bool(ink), 1.0, line.page, f"signature box: {ink.describe()}"), box
+    # No box drawn: look right of the label, and under it down to the next label.
+    _, limit = _right_limit(line, hit, page)
+    below = _next_line(lines, index)
+    bottom = below.top if below is not None and _stop(below) else line.bottom + 4 * line.height
+    bottom = max(bottom, line.bottom + 1)
+    half = line.height / 2
+    right = Box(label.x1 + 1, line.top - half, limit, line.bottom + half)
+    under = Box(label.x0, line.bottom + 0.5, limit, bottom)
+    ink = ink_in(right, page) + ink_in(under, page)
+    area = Box(label.x0, line.top - half, limit, bottom)
+    return FieldReading(bool(ink), 1.0, line.page, f"signature area: {ink.describe()}"), area
+
+
+def _declaration(lines: Sequence[Line], pages: dict[int, PageContent]) -> FieldReading:
+    for line in lines:
+        if line.declaration_start is not None:
+            value, note = read_tick(line, line.declaration_start, pages[line.page])
+            confidence = 1.0 if value is not None else INK_ONLY_CONFIDENCE
+            return FieldReading(value, confidence, line.page, note)
+    return FieldReading(None, 1.0, None, "declaration sentence not found")

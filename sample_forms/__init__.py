@@ -1,0 +1,5 @@
+"""Sample authorisation forms, their directory and their expected outcomes.
+
+``python -m sample_forms.generate [OUTDIR]`` rewrites the corpus; see
+``expected.json`` for what the service must make of each file.
+"""

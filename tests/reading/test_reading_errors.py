@@ -1,0 +1,96 @@
+"""Files that are not PDFs, or PDFs that cannot be read, raise the right error."""
+
+from __future__ import annotations
+
+import io
+import pathlib
+
+import pypdf
+import pytest
+
+from intake.reading import NotAPdf, PdfUnreadable, ReadLimits, read_document
+
+from .corpus import SAMPLES
+
+GOOD = SAMPLES / "applied_gp_partner.pdf"
+
+
+@pytest.fixture
+def write(tmp_path: pathlib.Path):
+    def write(data: bytes, name: str = "upload.pdf") -> pathlib.Path:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return path
+
+    return write
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"", "empty"),
+        (b"<!DOCTYPE html>\n<html><body>Form</body></html>", "web page"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "ZIP"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
+        (b"Dear PCSE, please find my form attached.", "plain text"),
+    ],
+    ids=["empty", "html", "zip", "jpeg", "text"],
+)
+def test_it_says_what_a_non_pdf_looks_like(write, data: bytes, says: str) -> None:
+    with pytest.raises(NotAPdf, match=says) as raised:
+        read_document(write(data))
+    assert raised.value.code == "NOT_A_PDF"
+
+
+def test_it_accepts_junk_before_the_pdf_header(write) -> None:
+    path = write(b"\x00" * 600 + GOOD.read_bytes())
+    assert read_document(path).forms[0].value("org_code") == "A81001"
+
+
+def test_it_rejects_a_header_buried_too_deep(write) -> None:
+    with pytest.raises(NotAPdf):
+        read_document(write(b"\x00" * 2000 + GOOD.read_bytes()))
+
+
+def test_it_rejects_a_truncated_pdf(write) -> None:
+    data = GOOD.read_bytes()
+    with pytest.raises(PdfUnreadable, match="stops before its end") as raised:
+        read_document(write(data[: len(data) // 2]))
+    assert raised.value.code == "PDF_UNREADABLE"
+
+
+def test_it_rejects_an_encrypted_pdf(write) -> None:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(GOOD))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(PdfUnreadable, match="encrypted"):
+        read_document(write(buffer.getvalue()))
+
+
+def test_it_rejects_a_damaged_pdf(write) -> None:
+    with pytest.raises(PdfUnreadable, match="damaged"):
+        read_document(write(b"%PDF-1.7\nthis is not really a pdf at all\n%%EOF\n"))
+
+
+def test_it_rejects_a_file_over_the_size_limit() -> None:
+    with pytest.raises(PdfUnreadable, match="byte limit"):
+        read_document(GOOD, ReadLimits(max_bytes=1000))
+
+
+def test_it_rejects_a_pdf_over_the_page_limit(make_pdf) -> None:
+    path = make_pdf(*[lambda c: c.drawString(72, 720, "page")] * 3)
+    with pytest.raises(PdfUnreadable, match="page limit"):
+        read_document(path, ReadLimits(max_pages=2))
+
+
+def test_it_reports_a_missing_file_as_unreadable(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(PdfUnreadable, match="could not be opened"):
+        read_document(tmp_path / "gone.pdf")
+
+
+def test_a_pdf_without_a_form_reads_as_no_forms(make_pdf) -> None:
+    path = make_pdf(lambda c: c.drawString(72, 720, "Minutes of the practice meeting"))
+    document = read_document(path)
+    assert document.forms == ()
+    assert document.page_count == 1
