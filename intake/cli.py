@@ -59,8 +59,9 @@ def directory_import(folder: Path) -> None:
 @click.option("--wait", is_flag=True, help="Wait until every request is decided.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per request.")
 @click.option("--timeout", default=600, show_default=True, help="Seconds --wait waits at most.")
-def submit(files: tuple[Path, ...], received: dt.datetime | None, wait: bool, as_json: bool,
-           timeout: int) -> None:
+def submit(
+    files: tuple[Path, ...], received: dt.datetime | None, wait: bool, as_json: bool, timeout: int
+) -> None:
     """Send FILES through the pipeline (the queue and a worker)."""
     from intake.submit_cli import run_submit
 
@@ -69,8 +70,12 @@ def submit(files: tuple[Path, ...], received: dt.datetime | None, wait: bool, as
 
 @main.command()
 @click.option("--concurrency", "-c", type=int, default=None, help="Worker processes.")
-@click.option("--beat/--no-beat", default=True, show_default=True,
-              help="Also run the schedule (the sweeper) in this worker.")
+@click.option(
+    "--beat/--no-beat",
+    default=True,
+    show_default=True,
+    help="Also run the schedule (the sweeper) in this worker.",
+)
 def worker(concurrency: int | None, beat: bool) -> None:
     """Run a worker: takes submissions off the queue and decides them."""
     from web import create_app
@@ -79,8 +84,17 @@ def worker(concurrency: int | None, beat: bool) -> None:
     app = create_app({"INTAKE_SETTINGS": settings})
     celery_app = app.extensions["celery"]
     name = f"intake-{os.getpid()}@{socket.gethostname()}"
-    argv = ["worker", "-Q", settings.queue, "-n", name, "--loglevel", "INFO",
-            "--concurrency", str(concurrency or os.cpu_count() or 1)]
+    argv = [
+        "worker",
+        "-Q",
+        settings.queue,
+        "-n",
+        name,
+        "--loglevel",
+        "INFO",
+        "--concurrency",
+        str(concurrency or os.cpu_count() or 1),
+    ]
     if beat:
         argv += ["-B", "-s", str(settings.data_dir / "celerybeat-schedule")]
     from tasks.worker import install_worker_hooks
@@ -118,8 +132,14 @@ def beat() -> None:
 
 
 @main.command()
-@click.option("--workers", "-w", type=int, default=2, show_default=True,
-              help="Worker processes beside the web server.")
+@click.option(
+    "--workers",
+    "-w",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Worker processes beside the web server.",
+)
 def serve(workers: int) -> None:
     """Run the web server and a worker together (the single-machine default)."""
     from waitress import serve as waitress_serve
@@ -140,8 +160,7 @@ def serve(workers: int) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        waitress_serve(app, host=settings.web_host, port=settings.web_port, threads=8,
-                       _quiet=True)
+        waitress_serve(app, host=settings.web_host, port=settings.web_port, threads=8, _quiet=True)
     finally:
         worker_proc.terminate()
         try:

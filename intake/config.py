@@ -76,9 +76,7 @@ class Settings:
         data_dir = Path(env.get("INTAKE_DATA_DIR", "./var")).resolve()
         settings = cls(
             data_dir=data_dir,
-            database_url=env.get(
-                "INTAKE_DATABASE_URL", f"sqlite:///{data_dir / 'intake.sqlite3'}"
-            ),
+            database_url=env.get("INTAKE_DATABASE_URL", f"sqlite:///{data_dir / 'intake.sqlite3'}"),
             broker_url=env.get("INTAKE_BROKER_URL"),
             secret_key=env.get("INTAKE_SECRET_KEY") or _dev_secret(data_dir),
             queue=env.get("INTAKE_QUEUE", "intake"),

@@ -276,9 +276,7 @@ class SqlDirectory:
                 RoleHolder.status == "active",
             )
         )
-        return [
-            d.RoleHolder(r.org_code, r.role_code, r.full_name, r.email, r.status) for r in rows
-        ]
+        return [d.RoleHolder(r.org_code, r.role_code, r.full_name, r.email, r.status) for r in rows]
 
     def open_or_applied_requests(
         self, org_code: str, role_code: str, nominee_email: str, exclude_reference: str | None

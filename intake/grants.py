@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from verification.rules import GrantAction
 
 from intake import audit
 from intake.models import Request, RoleHolder, utcnow
+from verification.rules import GrantAction
 
 
 def apply_action(session: Session, request: Request, action: GrantAction, *, actor: str) -> None:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from verification.rules import verify
 
 from intake import audit
 from intake.db import Database
@@ -33,6 +32,7 @@ from intake.storage import FileStore
 from intake.submissions import make_reference
 from verification.reasons import Finding, Outcome, ReasonCode
 from verification.reasons import decide as outcome_of
+from verification.rules import verify
 from verification.text import render
 
 log = logging.getLogger(__name__)
@@ -134,9 +134,13 @@ def decide(db: Database, work: Claim, reading: DocumentReading | ReadError) -> l
             select(Request).where(Request.submission_id == submission.id, Request.form_index == 0)
         ).one()
         if isinstance(reading, ReadError):
-            _finish_unread(session, first, [Finding(ReasonCode(reading.code), detail=reading.message)])
+            _finish_unread(
+                session, first, [Finding(ReasonCode(reading.code), detail=reading.message)]
+            )
         elif not reading.forms:
-            code = ReasonCode.OCR_UNAVAILABLE if reading.ocr_unavailable else ReasonCode.FORM_NOT_FOUND
+            code = (
+                ReasonCode.OCR_UNAVAILABLE if reading.ocr_unavailable else ReasonCode.FORM_NOT_FOUND
+            )
             _finish_unread(session, first, [Finding(code)])
         else:
             for index, form in enumerate(reading.forms):

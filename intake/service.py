@@ -28,4 +28,6 @@ class Intake:
 
     @property
     def limits(self) -> ReadLimits:
-        return ReadLimits(max_bytes=self.settings.max_upload_bytes, max_pages=self.settings.max_pages)
+        return ReadLimits(
+            max_bytes=self.settings.max_upload_bytes, max_pages=self.settings.max_pages
+        )

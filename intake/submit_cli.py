@@ -80,8 +80,9 @@ def run_submit(
 def _wait_for(db, ids: list[int], timeout: int) -> None:
     """Poll until every submission is done, with a progress bar on a terminal."""
     deadline = time.monotonic() + timeout
-    with tqdm(total=len(ids), unit="file", desc="deciding", disable=None, leave=False,
-              file=sys.stderr) as bar:
+    with tqdm(
+        total=len(ids), unit="file", desc="deciding", disable=None, leave=False, file=sys.stderr
+    ) as bar:
         done = 0
         while True:
             with db.session() as session:

@@ -62,7 +62,5 @@ def stranded(db: Database, *, resend_after_s: int, lease_s: int) -> list[int]:
             .order_by(Submission.id)
         ).all()
         if ids:
-            session.execute(
-                update(Submission).where(Submission.id.in_(ids)).values(sent_at=now)
-            )
+            session.execute(update(Submission).where(Submission.id.in_(ids)).values(sent_at=now))
         return list(ids)

@@ -34,8 +34,11 @@ def live_workers(db: Database, queue: str) -> int:
     """How many workers serving ``queue`` beat in the last few seconds."""
     since = utcnow() - dt.timedelta(seconds=STALE_AFTER_S)
     with db.session() as session:
-        return session.scalar(
-            select(func.count())
-            .select_from(WorkerHeartbeat)
-            .where(WorkerHeartbeat.queue == queue, WorkerHeartbeat.last_seen >= since)
-        ) or 0
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(WorkerHeartbeat)
+                .where(WorkerHeartbeat.queue == queue, WorkerHeartbeat.last_seen >= since)
+            )
+            or 0
+        )

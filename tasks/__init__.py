@@ -32,7 +32,11 @@ def celery_config(settings: Settings) -> dict:
         "task_default_queue": settings.queue,
         "broker_connection_retry_on_startup": True,
         "worker_hijack_root_logger": False,
-        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+        "task_publish_retry_policy": {
+            "max_retries": 2,
+            "interval_start": 0.2,
+            "interval_step": 0.5,
+        },
         "beat_schedule": {
             "sweep": {"task": "tasks.sweep", "schedule": float(settings.sweep_interval_s)},
         },

@@ -43,7 +43,8 @@ def process_submission(self, submission_id: int) -> None:
     except Exception as exc:
         log.exception("submission %s failed", submission_id)
         pipeline.release(intake.db, work, repr(exc))
-        raise self.retry(exc=exc, countdown=BACKOFF[min(self.request.retries, len(BACKOFF) - 1)])
+        countdown = BACKOFF[min(self.request.retries, len(BACKOFF) - 1)]
+        raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task(name="tasks.sweep")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 from celery import signals
@@ -17,10 +18,9 @@ def install_worker_hooks(app: Flask, name: str) -> None:
 
     def heartbeat() -> None:
         while not stop.is_set():
-            try:
+            # A database hiccup must not kill the heartbeat.
+            with contextlib.suppress(Exception):
                 workers.beat(intake.db, name, intake.settings.queue)
-            except Exception:  # a database hiccup must not kill the heartbeat
-                pass
             stop.wait(workers.BEAT_EVERY_S)
 
     @signals.worker_ready.connect(weak=False)

@@ -125,14 +125,15 @@ class WorkerProcess:
 
     def start(self, intake: Intake, timeout: float = 60) -> WorkerProcess:
         before = workers.live_workers(intake.db, self.settings.queue)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "intake", "worker", "--concurrency", str(self.concurrency)],
-            env=settings_env(self.settings),
-            cwd=ROOT,
-            stdout=open(self.log, "ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "intake", "worker", "--concurrency", str(self.concurrency)],
+                env=settings_env(self.settings),
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while workers.live_workers(intake.db, self.settings.queue) <= before:
             if self.proc.poll() is not None or time.monotonic() > deadline:

@@ -21,8 +21,18 @@ EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
 
 def run_submit(settings, files, received, *extra):
     result = subprocess.run(
-        [sys.executable, "-m", "intake", "submit", *map(str, files), "--received", received,
-         "--wait", "--json", *extra],
+        [
+            sys.executable,
+            "-m",
+            "intake",
+            "submit",
+            *map(str, files),
+            "--received",
+            received,
+            "--wait",
+            "--json",
+            *extra,
+        ],
         env=settings_env(settings),
         cwd=ROOT,
         capture_output=True,

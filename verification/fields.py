@@ -1,7 +1,6 @@
 """The form's fields (SPEC §2): keys, printed labels, and which are required.
 
-Kept apart from ``intake.reading`` so that ``verification`` stands alone; the
-keys are the same strings.
+The one table of them: ``intake.reading`` uses these keys too.
 """
 
 from __future__ import annotations

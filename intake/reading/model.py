@@ -11,28 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-#: Every field key of SPEC §2, in the order the form prints them.
-FIELD_KEYS: tuple[str, ...] = (
-    "org_name",
-    "org_code",
-    "role",
-    "request_type",
-    "nominee_name",
-    "nominee_email",
-    "nominee_job_title",
-    "requester_name",
-    "requester_email",
-    "authoriser_name",
-    "authoriser_email",
-    "authoriser_capacity",
-    "icb_code",
-    "signature",
-    "date_signed",
-    "declaration",
-)
-
-#: Fields whose value is a bool (ink present / box ticked).
-BOOLEAN_KEYS: frozenset[str] = frozenset({"signature", "declaration"})
+# The field keys are SPEC §2's; verification owns the table of them.
+from verification.fields import BOOLEAN_KEYS, FIELD_KEYS  # noqa: F401  (re-exported)
 
 FORM_TITLE = "PCSE Online User Administrator Authorisation Form"
 

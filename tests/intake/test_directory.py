@@ -81,9 +81,7 @@ def test_a_bad_line_names_file_and_line_and_changes_nothing(service, tmp_path):
 
 
 def test_it_refuses_a_file_with_a_missing_column(service, tmp_path):
-    folder = write_directory(
-        tmp_path / "dir", **{"ael.csv": "org_code,email\nA81001,x@nhs.net\n"}
-    )
+    folder = write_directory(tmp_path / "dir", **{"ael.csv": "org_code,email\nA81001,x@nhs.net\n"})
     with pytest.raises(DirectoryImportError, match=r"ael\.csv:1: missing column\(s\) status"):
         import_directory(service.db, folder)
 
@@ -98,8 +96,14 @@ def test_reimport_replaces_imported_holders_but_keeps_the_services_grants(servic
     import_directory(service.db, write_directory(tmp_path / "one"))
     with service.db.session() as session:
         session.add(
-            RoleHolder(org_code="A81001", role_code="GPP_UA", full_name="Granted Here",
-                       email="granted@nhs.net", status="active", source="intake")
+            RoleHolder(
+                org_code="A81001",
+                role_code="GPP_UA",
+                full_name="Granted Here",
+                email="granted@nhs.net",
+                status="active",
+                source="intake",
+            )
         )
     import_directory(
         service.db,

@@ -63,15 +63,21 @@ def service(tmp_path, database_url):
 
 def submit(service, data: bytes = b"%PDF-1.4 test") -> int:
     return accept(
-        service.db, service.store, data, filename="f.pdf", channel="cli",
-        received_on=RECEIVED, max_bytes=10**6,
+        service.db,
+        service.store,
+        data,
+        filename="f.pdf",
+        channel="cli",
+        received_on=RECEIVED,
+        max_bytes=10**6,
     ).submission_id
 
 
 def requests_of(service, submission_id):
     with service.db.session() as session:
         return session.scalars(
-            select(Request).where(Request.submission_id == submission_id)
+            select(Request)
+            .where(Request.submission_id == submission_id)
             .order_by(Request.form_index)
         ).all()
 
@@ -160,9 +166,7 @@ def test_a_worker_whose_lease_expired_writes_nothing(service):
 def test_the_sweeper_resends_unclaimed_work_once_per_interval(service):
     submission_id = submit(service)
     with service.db.session() as session:
-        session.execute(
-            update(Submission).values(sent_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
-        )
+        session.execute(update(Submission).values(sent_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)))
 
     assert sweeper.stranded(service.db, resend_after_s=60, lease_s=600) == [submission_id]
     assert sweeper.stranded(service.db, resend_after_s=60, lease_s=600) == []
@@ -180,8 +184,14 @@ def test_a_released_submission_can_be_claimed_again(service):
 
 
 def test_the_database_refuses_a_second_active_grant_of_one_role(service):
-    holder = dict(org_code="A81001", role_code="GPP_UA", full_name="X", email="x@nhs.net",
-                  status="active", source="intake")
+    holder = dict(
+        org_code="A81001",
+        role_code="GPP_UA",
+        full_name="X",
+        email="x@nhs.net",
+        status="active",
+        source="intake",
+    )
     with service.db.session() as session:
         session.add(RoleHolder(**holder))
     with pytest.raises(IntegrityError), service.db.session() as session:

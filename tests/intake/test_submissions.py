@@ -64,8 +64,14 @@ def test_it_refuses_empty_and_oversized_files_and_stores_nothing(service):
     with pytest.raises(UploadRejected) as empty:
         _accept(service, data=b"")
     with pytest.raises(UploadRejected) as big:
-        accept(service.db, service.store, PDF * 100, filename="big.pdf", channel="web",
-               max_bytes=len(PDF))
+        accept(
+            service.db,
+            service.store,
+            PDF * 100,
+            filename="big.pdf",
+            channel="web",
+            max_bytes=len(PDF),
+        )
 
     assert empty.value.code == "EMPTY_FILE"
     assert big.value.code == "FILE_TOO_LARGE"
