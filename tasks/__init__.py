@@ -49,13 +49,14 @@ def celery_config(settings: Settings) -> dict:
         config["broker_transport_options"] = {"visibility_timeout": settings.claim_lease_s * 2}
     else:
         folder = settings.broker_dir
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         config["broker_url"] = "filesystem://"
         config["broker_transport_options"] = {
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
             "polling_interval": 0.2,
         }
         # The filesystem transport has no broadcast channel for remote control.
