@@ -76,31 +76,23 @@ def submit(
     show_default=True,
     help="Also run the schedule (the sweeper) in this worker.",
 )
-def worker(concurrency: int | None, beat: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Log only warnings and errors.")
+def worker(concurrency: int | None, beat: bool, quiet: bool) -> None:
     """Run a worker: takes submissions off the queue and decides them."""
+    from tasks.worker import install_worker_hooks
     from web import create_app
 
     settings = _settings()
     app = create_app({"INTAKE_SETTINGS": settings})
-    celery_app = app.extensions["celery"]
     name = f"intake-{os.getpid()}@{socket.gethostname()}"
-    argv = [
-        "worker",
-        "-Q",
-        settings.queue,
-        "-n",
-        name,
-        "--loglevel",
-        "INFO",
-        "--concurrency",
-        str(concurrency or os.cpu_count() or 1),
-    ]
+    argv = ["--quiet"] if quiet else []
+    argv += ["worker", "-Q", settings.queue, "-n", name]
+    argv += ["--loglevel", "WARNING" if quiet else "INFO"]
+    argv += ["--concurrency", str(concurrency or os.cpu_count() or 1)]
     if beat:
         argv += ["-B", "-s", str(settings.data_dir / "celerybeat-schedule")]
-    from tasks.worker import install_worker_hooks
-
     install_worker_hooks(app, name)
-    celery_app.worker_main(argv)
+    app.extensions["celery"].start(argv)
 
 
 @main.command()
@@ -149,10 +141,16 @@ def serve(workers: int) -> None:
     settings = _settings()
     app = create_app({"INTAKE_SETTINGS": settings})
     worker_proc = subprocess.Popen(
-        [sys.executable, "-m", "intake", "worker", "--concurrency", str(workers)]
+        [sys.executable, "-m", "intake", "worker", "--quiet", "--concurrency", str(workers)]
     )
     url = f"http://{settings.web_host}:{settings.web_port}/"
-    click.echo(f"intake is running: {url}  (dashboard: {url}dashboard; Ctrl-C stops)")
+    click.echo(
+        f"\nintake is running at {url}\n"
+        f"  upload a form:  {url}\n  dashboard:      {url}dashboard\n"
+        f"  database: {settings.database_url}\n"
+        f"  broker:   {settings.broker_url or 'embedded (' + str(settings.broker_dir) + ')'}\n"
+        "Ctrl-C stops it.\n"
+    )
 
     def stop(*_: object) -> None:
         worker_proc.terminate()

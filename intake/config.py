@@ -36,7 +36,7 @@ class Settings:
     sweep_interval_s: int = 30
     #: Seconds after which an unclaimed submission's message is sent again.
     resend_after_s: int = 120
-    max_upload_bytes: int = 20 * 1024 * 1024
+    max_upload_bytes: int = 20_000_000
     max_pages: int = 50
     web_host: str = "127.0.0.1"
     web_port: int = 8000
@@ -83,7 +83,7 @@ class Settings:
             claim_lease_s=_int(env, "INTAKE_CLAIM_LEASE_S", 600, minimum=10),
             sweep_interval_s=_int(env, "INTAKE_SWEEP_INTERVAL_S", 30, minimum=1),
             resend_after_s=_int(env, "INTAKE_RESEND_AFTER_S", 120, minimum=1),
-            max_upload_bytes=_int(env, "INTAKE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024),
+            max_upload_bytes=_int(env, "INTAKE_MAX_UPLOAD_BYTES", 20_000_000, minimum=1024),
             max_pages=_int(env, "INTAKE_MAX_PAGES", 50, minimum=1),
             web_host=env.get("INTAKE_WEB_HOST", "127.0.0.1"),
             web_port=_int(env, "INTAKE_WEB_PORT", 8000, minimum=1, maximum=65535),

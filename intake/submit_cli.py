@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -80,8 +81,17 @@ def run_submit(
 def _wait_for(db, ids: list[int], timeout: int) -> None:
     """Poll until every submission is done, with a progress bar on a terminal."""
     deadline = time.monotonic() + timeout
+    # A terminal that reports no size (a fresh pty) still gets a bar.
+    size = shutil.get_terminal_size()
     with tqdm(
-        total=len(ids), unit="file", desc="deciding", disable=None, leave=False, file=sys.stderr
+        total=len(ids),
+        unit="file",
+        desc="deciding",
+        disable=None,
+        leave=False,
+        file=sys.stderr,
+        ncols=min(size.columns, 100),
+        nrows=size.lines,
     ) as bar:
         done = 0
         while True:
@@ -110,7 +120,7 @@ def _worker_if_none(settings: Settings, db, *, needed: bool) -> Iterator[None]:
         yield
         return
     proc = subprocess.Popen(
-        [sys.executable, "-m", "intake", "worker", "--concurrency", "2"],
+        [sys.executable, "-m", "intake", "worker", "--quiet", "--concurrency", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -51,7 +51,7 @@ def celery_config(settings: Settings) -> dict:
         folder = settings.broker_dir
         for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
-        config["broker_url"] = "filesystem://"
+        config["broker_url"] = "filesystem://localhost//"
         config["broker_transport_options"] = {
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),

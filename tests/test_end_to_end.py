@@ -4,6 +4,9 @@ worker process, on Redis and on the embedded broker."""
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
 import subprocess
 import sys
 from collections import defaultdict
@@ -104,3 +107,38 @@ def test_the_same_file_submitted_twice_is_one_request(tmp_path, start_worker):
 
     assert [r["reference"] for r in again] == [r["reference"] for r in first]
     assert again[0]["status"] == first[0]["status"]
+
+
+@pytest.mark.pipeline
+def test_submit_draws_a_progress_bar_on_a_terminal(tmp_path, start_worker):
+    settings = make_settings(tmp_path)
+    intake = Intake.start(settings)
+    import_directory(intake.db, SAMPLES / "directory")
+    start_worker(settings, intake)
+    files = [str(SAMPLES / e["file"]) for e in EXPECTED[:3]]
+    main, terminal = pty.openpty()
+
+    result = subprocess.run(
+        [sys.executable, "-m", "intake", "submit", *files, "--received", "2026-11-20", "--wait"],
+        env=settings_env(settings),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        text=True,
+        timeout=300,
+    )
+    os.close(terminal)
+    drawn = b""
+    while select.select([main], [], [], 0.5)[0]:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(main)
+
+    assert result.returncode == 0
+    assert b"deciding" in drawn and b"3/3" in drawn
+    assert len(result.stdout.splitlines()) == 3

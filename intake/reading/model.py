@@ -90,5 +90,5 @@ class PdfUnreadable(ReadError):
 class ReadLimits:
     """Bounds on the work one document may cost."""
 
-    max_bytes: int = 20 * 1024 * 1024
+    max_bytes: int = 20_000_000
     max_pages: int = 50
