@@ -50,6 +50,28 @@ def directory_import(folder: Path) -> None:
 
 
 @main.command()
+@click.argument("reference")
+@click.option("--apply", "decision", flag_value="apply", help="Apply the role.")
+@click.option("--reject", "decision", flag_value="reject", help="Reject the request.")
+@click.option("--note", required=True, help="Why (kept in the audit trail).")
+@click.option("--as", "actor", required=True, help="Your name, for the audit trail.")
+def review(reference: str, decision: str | None, note: str, actor: str) -> None:
+    """Apply or reject REFERENCE, a request waiting for a caseworker."""
+    from intake.review import ReviewRefused, decide_review
+    from intake.service import Intake
+
+    if decision is None:
+        raise click.UsageError("say --apply or --reject")
+    intake = Intake.start(_settings())
+    try:
+        outcome = decide_review(intake.db, reference, decision=decision, note=note, actor=actor)
+    except ReviewRefused as exc:
+        details = "".join(f"\n  {r.code}: {r.message}" for r in exc.reasons)
+        raise click.ClickException(exc.message + details) from None
+    click.echo(f"{outcome.reference}: {outcome.status}")
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--received",

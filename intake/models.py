@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -100,6 +101,8 @@ class Request(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(120))
+    #: A caseworker's note when they applied or rejected a review request.
+    decision_note: Mapped[str | None] = mapped_column(Text)
 
     submission: Mapped[Submission] = relationship(back_populates="requests")
 
@@ -237,3 +240,34 @@ class WorkerHeartbeat(Base):
     queue: Mapped[str] = mapped_column(String(100))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LeaverFlag(Base):
+    """A role this service granted whose holder's staff record at the
+    organisation is now inactive or missing (found after a directory import).
+
+    Open until a caseworker resolves it; at most one open flag per holder.
+    """
+
+    __tablename__ = "leaver_flags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role_holder_id: Mapped[int] = mapped_column(ForeignKey("role_holders.id"))
+    org_code: Mapped[str] = mapped_column(String(10))
+    role_code: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str] = mapped_column(String(320))
+    reason: Mapped[str] = mapped_column(String(20))  # inactive | missing
+    flagged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[str | None] = mapped_column(String(120))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index(
+            "uq_leaver_flags_open",
+            "role_holder_id",
+            unique=True,
+            sqlite_where=text("resolved_at IS NULL"),
+            postgresql_where=text("resolved_at IS NULL"),
+        ),
+    )

@@ -5,88 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from intake import pipeline, sweeper
-from intake.config import Settings
-from intake.directory import import_directory
-from intake.models import Request, RoleHolder, Submission, SubmissionState
-from intake.reading import DocumentReading, FieldReading, FormReading, PdfUnreadable
-from intake.service import Intake
-from intake.submissions import accept
-from tests.intake.test_directory import write_directory
-
-RECEIVED = dt.date(2026, 11, 20)
-
-GOOD_FORM = {
-    "org_name": "Riverside Surgery",
-    "org_code": "A81001",
-    "role": "GPP Practice User Administrator",
-    "request_type": "New",
-    "nominee_name": "Tom Reed",
-    "nominee_email": "tom.reed@nhs.net",
-    "nominee_job_title": "Salaried GP",
-    "requester_name": "Tom Reed",
-    "requester_email": "tom.reed@nhs.net",
-    "authoriser_name": "Dr Sarah Collins",
-    "authoriser_email": "sarah.collins@nhs.net",
-    "authoriser_capacity": "GP Partner",
-    "icb_code": None,
-    "signature": True,
-    "date_signed": "01/11/2026",
-    "declaration": True,
-}
-
-
-def reading_of(*forms: dict) -> DocumentReading:
-    return DocumentReading(
-        forms=tuple(
-            FormReading(
-                fields={k: FieldReading(v) for k, v in form.items()}, pages=(0,), method="text"
-            )
-            for form in forms
-        ),
-        page_count=1,
-    )
-
-
-@pytest.fixture
-def service(tmp_path, database_url):
-    intake = Intake.start(
-        Settings(data_dir=tmp_path / "var", database_url=database_url, secret_key="x")
-    )
-    import_directory(intake.db, write_directory(tmp_path / "dir"))
-    yield intake
-    intake.db.dispose()
-
-
-def submit(service, data: bytes = b"%PDF-1.4 test") -> int:
-    return accept(
-        service.db,
-        service.store,
-        data,
-        filename="f.pdf",
-        channel="cli",
-        received_on=RECEIVED,
-        max_bytes=10**6,
-    ).submission_id
-
-
-def requests_of(service, submission_id):
-    with service.db.session() as session:
-        return session.scalars(
-            select(Request)
-            .where(Request.submission_id == submission_id)
-            .order_by(Request.form_index)
-        ).all()
-
-
-def grants(service) -> int:
-    with service.db.session() as session:
-        return session.scalar(
-            select(func.count()).select_from(RoleHolder).where(RoleHolder.source == "intake")
-        )
+from intake.models import RoleHolder, Submission, SubmissionState
+from intake.reading import DocumentReading, PdfUnreadable
+from tests.intake.factories import GOOD_FORM, grants, reading_of, requests_of, submit
 
 
 def test_only_one_worker_can_claim_a_submission(service):
