@@ -47,6 +47,28 @@ def directory_import(folder: Path) -> None:
         raise click.ClickException(f"nothing imported: {exc}") from None
     for name, count in summary.counts.items():
         click.echo(f"{name:>18}: {count:,} rows")
+    _report_sweep(intake)
+
+
+@directory.command("sweep")
+def directory_sweep() -> None:
+    """Flag roles granted here whose holder is no longer active staff."""
+    from intake.service import Intake
+
+    _report_sweep(Intake.start(_settings()), list_open=True)
+
+
+def _report_sweep(intake, list_open: bool = False) -> None:
+    from intake.leavers import open_flags, sweep_leavers
+
+    result = sweep_leavers(intake.db)
+    click.echo(f"leaver sweep: {len(result.flagged)} newly flagged, {len(result.cleared)} cleared")
+    if list_open:
+        for flag in open_flags(intake.db):
+            click.echo(
+                f"  {flag.org_code} {flag.role_code:<13} {flag.email}  "
+                f"({flag.reason}, since {flag.flagged_at:%Y-%m-%d})"
+            )
 
 
 @main.command()

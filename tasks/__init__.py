@@ -39,6 +39,8 @@ def celery_config(settings: Settings) -> dict:
         },
         "beat_schedule": {
             "sweep": {"task": "tasks.sweep", "schedule": float(settings.sweep_interval_s)},
+            # Imports also run it at once; this catches imports made elsewhere.
+            "sweep-leavers": {"task": "tasks.sweep_leavers", "schedule": 3600.0},
         },
         "beat_schedule_filename": str(settings.data_dir / "celerybeat-schedule"),
     }

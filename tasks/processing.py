@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from flask import current_app
 
-from intake import pipeline, sweeper
+from intake import leavers, pipeline, sweeper
 from intake.service import Intake
 
 log = logging.getLogger(__name__)
@@ -60,3 +60,10 @@ def sweep() -> int:
     if ids:
         log.info("sweeper re-sent %d submission(s)", len(ids))
     return len(ids)
+
+
+@shared_task(name="tasks.sweep_leavers")
+def sweep_leavers() -> int:
+    """Flag granted administrators who have left (after directory imports)."""
+    result = leavers.sweep_leavers(_intake().db)
+    return len(result.flagged)

@@ -1,0 +1,55 @@
+"""The command line: directory import and sweep, review decisions."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from intake.cli import main
+from tests.conftest import make_settings, settings_env
+from tests.intake.test_directory import FILES, write_directory
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = settings_env(make_settings(tmp_path))
+
+    def invoke(*args):
+        return CliRunner().invoke(main, list(map(str, args)), env=env)
+
+    return invoke
+
+
+def test_directory_import_reports_counts_and_sweeps_for_leavers(run, tmp_path):
+    result = run("directory", "import", write_directory(tmp_path / "dir"))
+
+    assert result.exit_code == 0, result.output
+    assert "staff.csv: 3 rows" in result.output
+    assert "leaver sweep: 0 newly flagged" in result.output
+
+
+def test_a_bad_directory_is_refused_with_file_and_line(run, tmp_path):
+    bad = FILES["organisations.csv"] + "Z1,Bad Code,gp_practice,QWE,active\n"
+
+    result = run(
+        "directory", "import", write_directory(tmp_path / "dir", **{"organisations.csv": bad})
+    )
+
+    assert result.exit_code == 1
+    assert "nothing imported: organisations.csv:5: org_code 'Z1' is not an ODS code" in (
+        result.output
+    )
+
+
+def test_review_needs_apply_or_reject(run):
+    result = run("review", "UA-2026-000001", "--note", "x", "--as", "cw")
+
+    assert result.exit_code == 2
+    assert "say --apply or --reject" in result.output
+
+
+def test_review_of_an_unknown_reference_says_so(run):
+    result = run("review", "UA-2026-999999", "--apply", "--note", "x", "--as", "cw")
+
+    assert result.exit_code == 1
+    assert "UA-2026-999999 is not waiting for a caseworker" in result.output
