@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from intake import pipeline, sweeper
@@ -121,4 +121,93 @@ def test_the_database_refuses_a_second_active_grant_of_one_role(service):
         session.add(RoleHolder(**holder))
     with pytest.raises(IntegrityError), service.db.session() as session:
         session.add(RoleHolder(**holder))
+    assert grants(service) == 1
+
+
+def decide_one(service, form, reading=None):
+    submission_id = submit(service)
+    work = pipeline.claim(service.db, submission_id)
+    pipeline.decide(service.db, work, reading or reading_of(form))
+    (request,) = requests_of(service, submission_id)
+    return request
+
+
+def holders(service, role_code="MAIN_CONTACT"):
+    with service.db.session() as session:
+        rows = session.scalars(
+            select(RoleHolder).where(
+                RoleHolder.org_code == "A81001", RoleHolder.role_code == role_code
+            )
+        )
+        return {(r.email, r.status) for r in rows}
+
+
+def test_image_only_pages_without_ocr_are_sent_to_review(service):
+    reading = DocumentReading(forms=(), page_count=1, ocr_unavailable=True)
+
+    request = decide_one(service, None, reading)
+
+    assert (request.status, [r["code"] for r in request.reasons]) == ("review", ["OCR_UNAVAILABLE"])
+
+
+def test_a_form_read_from_text_is_not_held_up_for_ocr(service):
+    assert decide_one(service, GOOD_FORM).reasons == []
+
+
+def test_a_main_contact_update_replaces_the_current_main_contact(service):
+    form = {**GOOD_FORM, "role": "Main Contact", "request_type": "Update"}
+
+    request = decide_one(service, form)
+
+    assert request.status == "applied", request.reasons
+    assert holders(service) == {("mary@nhs.net", "deactivated"), ("tom.reed@nhs.net", "active")}
+
+
+def test_a_main_contact_remove_deactivates_the_nominee(service):
+    form = {
+        **GOOD_FORM,
+        "role": "Main Contact",
+        "request_type": "Remove",
+        "nominee_name": "Mary Main",
+        "nominee_email": "mary@nhs.net",
+    }
+
+    request = decide_one(service, form)
+
+    assert request.status == "applied", request.reasons
+    assert holders(service) == {("mary@nhs.net", "deactivated")}
+    assert grants(service) == 0
+
+
+def test_a_fifth_gpp_administrator_is_refused(service):
+    with service.db.session() as session:
+        for n in range(4):
+            session.add(
+                RoleHolder(
+                    org_code="A81001",
+                    role_code="GPP_UA",
+                    full_name=f"H {n}",
+                    email=f"h{n}@nhs.net",
+                    status="active",
+                    source="directory",
+                )
+            )
+
+    request = decide_one(service, GOOD_FORM)
+
+    assert request.status == "rejected"
+    assert "GPP_ADMIN_LIMIT" in [r["code"] for r in request.reasons]
+    assert grants(service) == 0
+
+
+def test_a_second_request_for_a_granted_role_is_a_duplicate(service):
+    decide_one(service, GOOD_FORM)
+
+    again = decide_one(service, GOOD_FORM)
+
+    assert again.status == "rejected"
+    assert {r["code"] for r in again.reasons} == {
+        "DUPLICATE_REQUEST",
+        "NOMINEE_ALREADY_HOLDS_ROLE",
+    }
     assert grants(service) == 1
