@@ -103,6 +103,14 @@ class Request(Base):
     decided_by: Mapped[str | None] = mapped_column(String(120))
     #: A caseworker's note when they applied or rejected a review request.
     decision_note: Mapped[str | None] = mapped_column(Text)
+    #: When a review request passed the ageing limit and was escalated.
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Auto-applied requests sampled for a second look, and its outcome.
+    sampled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    second_look_outcome: Mapped[str | None] = mapped_column(String(20))  # agree | disagree
+    second_look_by: Mapped[str | None] = mapped_column(String(120))
+    second_look_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    second_look_note: Mapped[str | None] = mapped_column(Text)
 
     submission: Mapped[Submission] = relationship(back_populates="requests")
 
@@ -110,6 +118,7 @@ class Request(Base):
         UniqueConstraint("submission_id", "form_index", name="uq_requests_submission_form"),
         Index("ix_requests_status_created", "status", "created_at"),
         Index("ix_requests_duplicate", "org_code", "role_code", "nominee_email"),
+        Index("ix_requests_sampled", "sampled_at", "second_look_at"),
     )
 
 
@@ -271,3 +280,47 @@ class LeaverFlag(Base):
             postgresql_where=text("resolved_at IS NULL"),
         ),
     )
+
+
+class StatusLink(Base):
+    """An unguessable link to one submission's status page.
+
+    Only the SHA-256 of the token is kept; the token itself is shown once, to
+    whoever uploaded the file (and in the acknowledgement email).
+    """
+
+    __tablename__ = "status_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class User(Base):
+    """A caseworker or admin who signs in to the dashboard."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))  # caseworker | admin
+    active: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiToken(Base):
+    """A token for automation; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake import audit
+from intake.accounts import new_token, token_hash
 from intake.db import Database
-from intake.models import Request, Status, Submission
+from intake.models import Request, Status, StatusLink, Submission
 from intake.storage import FileStore
 
 CHANNELS = ("web", "api", "email", "folder", "cli")
@@ -34,8 +35,10 @@ class Accepted:
 
     submission_id: int
     references: tuple[str, ...]
-    #: True when the same bytes had been accepted before (nothing new was created).
+    #: True when the same bytes had been accepted before (no new request was made).
     duplicate: bool
+    #: The secret of this upload's status link (``/status/<token>``); shown once.
+    status_token: str = ""
 
 
 def make_reference(request: Request, received_on: dt.date) -> str:
@@ -112,7 +115,8 @@ def accept(
                 sha256=sha256,
                 received_on=received_on.isoformat(),
             )
-            accepted = Accepted(submission.id, (request.reference,), duplicate=False)
+            token = _add_status_link(session, submission.id)
+            accepted = Accepted(submission.id, (request.reference,), False, token)
     except IntegrityError:
         # The same bytes were accepted by someone else a moment ago.
         store.delete(stored_name)
@@ -129,11 +133,31 @@ def accept(
 
 
 def _existing(db: Database, sha256: str) -> Accepted | None:
+    """The earlier submission of the same bytes, with a fresh status link for
+    this uploader (whoever holds the same file may follow its decision)."""
     with db.session() as session:
         submission = session.scalar(select(Submission).where(Submission.sha256 == sha256))
         if submission is None:
             return None
-        return Accepted(submission.id, references_of(session, submission.id), duplicate=True)
+        token = _add_status_link(session, submission.id)
+        return Accepted(submission.id, references_of(session, submission.id), True, token)
+
+
+def _add_status_link(session: Session, submission_id: int) -> str:
+    token = new_token("st")
+    session.add(StatusLink(token_hash=token_hash(token), submission_id=submission_id))
+    return token
+
+
+def submission_for_status_token(session: Session, token: str) -> Submission | None:
+    """The submission a status link points at, or ``None``."""
+    if not token or len(token) > 100:
+        return None
+    return session.scalar(
+        select(Submission)
+        .join(StatusLink, StatusLink.submission_id == Submission.id)
+        .where(StatusLink.token_hash == token_hash(token))
+    )
 
 
 def references_of(session: Session, submission_id: int) -> tuple[str, ...]:

@@ -27,8 +27,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["intake"] = Intake.start(settings)
     celery_init_app(app)
 
-    from web import api, dashboard, views
+    from web import api, auth, dashboard, security, views
 
+    security.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(api.bp)

@@ -53,3 +53,45 @@ def test_review_of_an_unknown_reference_says_so(run):
 
     assert result.exit_code == 1
     assert "UA-2026-999999 is not waiting for a caseworker" in result.output
+
+
+def test_users_add_makes_an_account_that_can_sign_in(run, tmp_path):
+    from intake.accounts import authenticate
+    from intake.service import Intake
+
+    result = CliRunner().invoke(
+        main,
+        ["users", "add", "Jo.Case", "--role", "admin", "--password-stdin"],
+        input="correct horse battery\n",
+        env=settings_env(make_settings(tmp_path)),
+    )
+
+    assert result.exit_code == 0, result.output
+    db = Intake.start(make_settings(tmp_path)).db
+    assert authenticate(db, "jo.case", "correct horse battery").role == "admin"
+    assert authenticate(db, "jo.case", "wrong horse battery") is None
+
+
+def test_a_short_password_is_refused(tmp_path):
+    result = CliRunner().invoke(
+        main,
+        ["users", "add", "jo", "--password-stdin"],
+        input="short\n",
+        env=settings_env(make_settings(tmp_path)),
+    )
+
+    assert result.exit_code == 1
+    assert "at least 12 characters" in result.output
+
+
+def test_tokens_create_prints_a_token_that_works_once_and_can_be_revoked(run, tmp_path):
+    from intake.accounts import check_api_token
+    from intake.service import Intake
+
+    token = run("tokens", "create", "mailbox robot", "--as", "admin").output.strip()
+    db = Intake.start(make_settings(tmp_path)).db
+
+    assert token.startswith("itk_")
+    assert check_api_token(db, token).name == "mailbox robot"
+    assert "revoked 1 token" in run("tokens", "revoke", "mailbox robot", "--as", "admin").output
+    assert check_api_token(db, token) is None

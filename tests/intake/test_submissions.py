@@ -99,3 +99,18 @@ def test_it_never_uses_the_requesters_file_name_as_a_path(service):
         submission = session.get(Submission, accepted.submission_id)
     assert submission.original_filename == "passwd"
     assert service.store.path(submission.stored_name).is_relative_to(service.store.root.resolve())
+
+
+def test_each_upload_gets_an_unguessable_status_link_to_its_submission(service):
+    from intake.submissions import submission_for_status_token
+
+    first = _accept(service)
+    again = _accept(service)
+
+    assert first.status_token != again.status_token
+    assert len(first.status_token) > 40
+    with service.db.session() as session:
+        for token in (first.status_token, again.status_token):
+            assert submission_for_status_token(session, token).id == first.submission_id
+        assert submission_for_status_token(session, first.status_token[:-1] + "x") is None
+        assert submission_for_status_token(session, "") is None

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 17:35:46.497694
+Create Date: 2026-11-22 17:39:30.366928
 
 """
 
@@ -34,6 +34,18 @@ def upgrade() -> None:
         batch_op.create_index("ix_ael_email", ["email"], unique=False)
         batch_op.create_index("ix_ael_org_status", ["org_code", "status"], unique=False)
 
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_by", sa.String(length=120), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
     op.create_table(
         "icb_contacts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -95,6 +107,19 @@ def upgrade() -> None:
         batch_op.create_index("ix_submissions_state", ["state"], unique=False)
 
     op.create_table(
+        "users",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", sa.String(length=120), nullable=False),
+        sa.Column("display_name", sa.String(length=200), nullable=False),
+        sa.Column("password_hash", sa.String(length=300), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("username"),
+    )
+    op.create_table(
         "worker_heartbeats",
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("queue", sa.String(length=100), nullable=False),
@@ -121,6 +146,12 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decided_by", sa.String(length=120), nullable=True),
         sa.Column("decision_note", sa.Text(), nullable=True),
+        sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sampled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("second_look_outcome", sa.String(length=20), nullable=True),
+        sa.Column("second_look_by", sa.String(length=120), nullable=True),
+        sa.Column("second_look_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("second_look_note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["submission_id"],
             ["submissions.id"],
@@ -133,8 +164,22 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_requests_duplicate", ["org_code", "role_code", "nominee_email"], unique=False
         )
+        batch_op.create_index("ix_requests_sampled", ["sampled_at", "second_look_at"], unique=False)
         batch_op.create_index("ix_requests_status_created", ["status", "created_at"], unique=False)
 
+    op.create_table(
+        "status_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["submission_id"],
+            ["submissions.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
     op.create_table(
         "audit_events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -260,12 +305,15 @@ def downgrade() -> None:
         batch_op.drop_index("ix_audit_request")
 
     op.drop_table("audit_events")
+    op.drop_table("status_links")
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.drop_index("ix_requests_status_created")
+        batch_op.drop_index("ix_requests_sampled")
         batch_op.drop_index("ix_requests_duplicate")
 
     op.drop_table("requests")
     op.drop_table("worker_heartbeats")
+    op.drop_table("users")
     with op.batch_alter_table("submissions", schema=None) as batch_op:
         batch_op.drop_index("ix_submissions_state")
 
@@ -280,6 +328,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_icb_contacts_email")
 
     op.drop_table("icb_contacts")
+    op.drop_table("api_tokens")
     with op.batch_alter_table("ael_entries", schema=None) as batch_op:
         batch_op.drop_index("ix_ael_org_status")
         batch_op.drop_index("ix_ael_email")

@@ -1,0 +1,121 @@
+"""Caseworker sign-in (Flask-Login) and the guards the other blueprints use."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+from intake import audit
+from intake.accounts import authenticate
+from intake.models import User
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Sign in to see the dashboard."
+login_manager.login_message_category = "info"
+
+
+class Caseworker(UserMixin):
+    """The signed-in person, detached from the database session."""
+
+    def __init__(self, user: User) -> None:
+        self.id = str(user.id)
+        self.username = user.username
+        self.display_name = user.display_name
+        self.role = user.role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> Caseworker | None:
+    if not user_id.isdigit():
+        return None
+    with current_app.extensions["intake"].db.session() as session:
+        user = session.get(User, int(user_id))
+        return Caseworker(user) if user is not None and user.active else None
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired()])
+    password = PasswordField("Password", validators=[DataRequired()])
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.register_blueprint(bp)
+
+
+def caseworker_required(blueprint: Blueprint) -> None:
+    """Every route of ``blueprint`` needs a signed-in caseworker or admin."""
+
+    @blueprint.before_request
+    def _require_login():
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+
+def admin_required(view):
+    """The view needs a signed-in admin."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect within this site after sign-in."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return url_for("dashboard.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        db = current_app.extensions["intake"].db
+        user = authenticate(db, form.username.data, form.password.data)
+        if user is None:
+            flash("That username and password do not match an account.", "error")
+            return render_template("login.html", form=form), 401
+        login_user(Caseworker(user))
+        with db.session() as session:
+            audit.record(session, "signed in", actor=user.username)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.login"))
