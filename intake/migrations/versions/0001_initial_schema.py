@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 17:39:30.366928
+Create Date: 2026-11-22 17:49:16.321851
 
 """
 
@@ -57,6 +57,25 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("icb_contacts", schema=None) as batch_op:
         batch_op.create_index("ix_icb_contacts_email", ["email"], unique=False)
+
+    op.create_table(
+        "inbound_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("mailbox", sa.String(length=200), nullable=False),
+        sa.Column("uidvalidity", sa.BigInteger(), nullable=False),
+        sa.Column("uid", sa.BigInteger(), nullable=False),
+        sa.Column("message_id", sa.String(length=998), nullable=True),
+        sa.Column("sender", sa.String(length=320), nullable=True),
+        sa.Column("subject", sa.String(length=998), nullable=True),
+        sa.Column("sent_on", sa.Date(), nullable=True),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("mailbox", "uidvalidity", "uid", name="uq_inbound_uid"),
+    )
+    with op.batch_alter_table("inbound_messages", schema=None) as batch_op:
+        batch_op.create_index("ix_inbound_message_id", ["message_id"], unique=False)
 
     op.create_table(
         "organisations",
@@ -181,6 +200,21 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash"),
     )
     op.create_table(
+        "watched_files",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("path", sa.String(length=1000), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=True),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["submission_id"],
+            ["submissions.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
         "audit_events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
@@ -202,6 +236,34 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.create_index("ix_audit_request", ["request_id", "id"], unique=False)
         batch_op.create_index("ix_audit_submission", ["submission_id", "id"], unique=False)
+
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("to_addr", sa.String(length=320), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("in_reply_to", sa.String(length=998), nullable=True),
+        sa.Column("request_id", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["requests.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("dedupe_key"),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_due", ["status", "next_attempt_at"], unique=False)
+        batch_op.create_index("ix_outbox_to_kind", ["to_addr", "kind", "created_at"], unique=False)
 
     op.create_table(
         "role_holders",
@@ -300,11 +362,17 @@ def downgrade() -> None:
         batch_op.drop_index("ix_role_holders_org_role")
 
     op.drop_table("role_holders")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_to_kind")
+        batch_op.drop_index("ix_outbox_due")
+
+    op.drop_table("outbox")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_submission")
         batch_op.drop_index("ix_audit_request")
 
     op.drop_table("audit_events")
+    op.drop_table("watched_files")
     op.drop_table("status_links")
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.drop_index("ix_requests_status_created")
@@ -324,6 +392,10 @@ def downgrade() -> None:
 
     op.drop_table("staff")
     op.drop_table("organisations")
+    with op.batch_alter_table("inbound_messages", schema=None) as batch_op:
+        batch_op.drop_index("ix_inbound_message_id")
+
+    op.drop_table("inbound_messages")
     with op.batch_alter_table("icb_contacts", schema=None) as batch_op:
         batch_op.drop_index("ix_icb_contacts_email")
 
