@@ -348,7 +348,8 @@ class OutboxMessage(Base):
     #: Message-ID of the mail this one answers (for In-Reply-To), if any.
     in_reply_to: Mapped[str | None] = mapped_column(String(998))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sending|sent|failed
+    #: pending, sending, sent or failed
+    status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
