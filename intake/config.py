@@ -38,6 +38,12 @@ class Settings:
     resend_after_s: int = 120
     max_upload_bytes: int = 20_000_000
     max_pages: int = 50
+    #: Bounds on the child process that reads each PDF.
+    reader_memory_mb: int = 1536
+    reader_timeout_s: int = 120
+    #: A file whose reading crashed (or whose worker died) this many times is
+    #: set aside unread.
+    quarantine_after: int = 3
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     smtp_host: str | None = None
@@ -85,6 +91,9 @@ class Settings:
             resend_after_s=_int(env, "INTAKE_RESEND_AFTER_S", 120, minimum=1),
             max_upload_bytes=_int(env, "INTAKE_MAX_UPLOAD_BYTES", 20_000_000, minimum=1024),
             max_pages=_int(env, "INTAKE_MAX_PAGES", 50, minimum=1),
+            reader_memory_mb=_int(env, "INTAKE_READER_MEMORY_MB", 1536, minimum=256),
+            reader_timeout_s=_int(env, "INTAKE_READER_TIMEOUT_S", 120, minimum=5),
+            quarantine_after=_int(env, "INTAKE_QUARANTINE_AFTER", 3, minimum=1),
             web_host=env.get("INTAKE_WEB_HOST", "127.0.0.1"),
             web_port=_int(env, "INTAKE_WEB_PORT", 8000, minimum=1, maximum=65535),
             smtp_host=env.get("INTAKE_SMTP_HOST"),

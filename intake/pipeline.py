@@ -5,8 +5,9 @@ The steps, each with a plain input and output:
 1. :func:`claim` — a conditional UPDATE moves the submission from
    ``received`` to ``processing`` with a fresh claim token; only one worker
    can win it.
-2. reading — ``intake.reading.read_document`` turns the stored file into
-   zero or more forms (outside any transaction: it may be slow).
+2. reading — ``intake.reading.read_document``, run in a bounded child process
+   (``intake.sandbox``), turns the stored file into zero or more forms
+   (outside any transaction: it may be slow).
 3. :func:`decide` — one transaction that first fences the claim (a stale
    worker whose lease ran out finds its token gone and writes nothing), then
    verifies each form against the directory, records the outcome, applies
@@ -27,7 +28,8 @@ from intake.db import Database
 from intake.directory import SqlDirectory
 from intake.grants import apply_action, lock_organisation
 from intake.models import Request, Status, Submission, SubmissionState, utcnow
-from intake.reading import FIELD_KEYS, DocumentReading, ReadError, ReadLimits, read_document
+from intake.reading import FIELD_KEYS, DocumentReading, PdfUnreadable, ReadError, ReadLimits
+from intake.sandbox import SandboxLimits, read_bounded
 from intake.storage import FileStore
 from intake.submissions import make_reference
 from verification.reasons import Finding, Outcome, ReasonCode
@@ -46,6 +48,8 @@ class ClaimLost(Exception):
 class Claim:
     submission_id: int
     token: str
+    #: 1 on the first try; counts every claim of this submission.
+    attempt: int = 1
 
 
 def claim(db: Database, submission_id: int) -> Claim | None:
@@ -70,8 +74,15 @@ def claim(db: Database, submission_id: int) -> Claim | None:
             .where(Request.submission_id == submission_id, Request.status == Status.RECEIVED)
             .values(status=Status.PROCESSING)
         )
-        audit.record(session, "processing started", actor="worker", submission_id=submission_id)
-    return Claim(submission_id, token)
+        attempt = session.get_one(Submission, submission_id).attempts
+        audit.record(
+            session,
+            "processing started",
+            actor="worker",
+            submission_id=submission_id,
+            attempt=attempt,
+        )
+    return Claim(submission_id, token, attempt)
 
 
 def release(db: Database, work: Claim, error: str) -> None:
@@ -101,14 +112,36 @@ def release(db: Database, work: Claim, error: str) -> None:
             )
 
 
-def process(db: Database, store: FileStore, work: Claim, limits: ReadLimits) -> list[str]:
-    """Read and decide a claimed submission; returns its references."""
+def process(
+    db: Database,
+    store: FileStore,
+    work: Claim,
+    limits: ReadLimits,
+    *,
+    quarantine_after: int = 3,
+    sandbox: SandboxLimits | None = None,
+) -> list[str]:
+    """Read (in the bounded reader child) and decide a claimed submission;
+    returns its references.
+
+    A file that has already been tried ``quarantine_after`` times (each time
+    its reader crashed or its worker died) is not read again: it is rejected
+    as unreadable and set aside. ``ReaderCrashed`` propagates so the task can
+    retry.
+    """
     with db.session() as session:
         stored_name = session.get_one(Submission, work.submission_id).stored_name
-    try:
-        reading: DocumentReading | ReadError = read_document(store.path(stored_name), limits)
-    except ReadError as error:
-        reading = error
+    reading: DocumentReading | ReadError
+    if work.attempt > quarantine_after:
+        reading = PdfUnreadable(
+            f"The file stopped the reader {work.attempt - 1} times, so it was set aside "
+            "unread. Send the form again as a new PDF."
+        )
+    else:
+        try:
+            reading = read_bounded(store.path(stored_name), limits, sandbox)
+        except ReadError as error:
+            reading = error
     return decide(db, work, reading)
 
 

@@ -8,6 +8,7 @@ from intake.config import Settings
 from intake.db import Database
 from intake.migrate import upgrade
 from intake.reading import ReadLimits
+from intake.sandbox import SandboxLimits
 from intake.storage import FileStore
 
 
@@ -25,6 +26,12 @@ class Intake:
         if migrate:
             upgrade(db.engine)
         return cls(settings, db, FileStore(settings.files_dir))
+
+    @property
+    def sandbox(self) -> SandboxLimits:
+        return SandboxLimits(
+            memory_mb=self.settings.reader_memory_mb, wall_s=self.settings.reader_timeout_s
+        )
 
     @property
     def limits(self) -> ReadLimits:

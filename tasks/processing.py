@@ -37,7 +37,14 @@ def process_submission(self, submission_id: int) -> None:
     if work is None:
         return
     try:
-        pipeline.process(intake.db, intake.store, work, intake.limits)
+        pipeline.process(
+            intake.db,
+            intake.store,
+            work,
+            intake.limits,
+            quarantine_after=intake.settings.quarantine_after,
+            sandbox=intake.sandbox,
+        )
     except pipeline.ClaimLost:
         log.warning("submission %s was taken over by another worker", submission_id)
     except Exception as exc:

@@ -8,7 +8,7 @@ import threading
 from celery import signals
 from flask import Flask
 
-from intake import workers
+from intake import sandbox, workers
 
 
 def install_worker_hooks(app: Flask, name: str) -> None:
@@ -36,3 +36,4 @@ def install_worker_hooks(app: Flask, name: str) -> None:
     def _child(**_: object) -> None:
         # A forked child must not reuse the parent's database connections.
         intake.db.engine.dispose(close=False)
+        sandbox.warm_up(intake.sandbox)

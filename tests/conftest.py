@@ -108,6 +108,9 @@ def settings_env(settings: Settings) -> dict[str, str]:
         INTAKE_SWEEP_INTERVAL_S=str(settings.sweep_interval_s),
         INTAKE_RESEND_AFTER_S=str(settings.resend_after_s),
         INTAKE_CLAIM_LEASE_S=str(settings.claim_lease_s),
+        INTAKE_READER_MEMORY_MB=str(settings.reader_memory_mb),
+        INTAKE_READER_TIMEOUT_S=str(settings.reader_timeout_s),
+        INTAKE_QUARANTINE_AFTER=str(settings.quarantine_after),
     )
     if settings.broker_url:
         env["INTAKE_BROKER_URL"] = settings.broker_url

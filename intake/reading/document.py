@@ -4,8 +4,10 @@
    ``PdfUnreadable``) and what pypdf makes of them;
 2. :mod:`~intake.reading.acroform` reads filled AcroForm fields, if any;
 3. :mod:`~intake.reading.pages` parses every page once with pdfplumber;
-4. :mod:`~intake.reading.layout` finds the forms in the text layer;
-5. AcroForm values are laid over the form on the page of their widget.
+4. :mod:`~intake.reading.ocr` reads scanned pages (no text layer, only an
+   image) into words, when tesseract is installed;
+5. :mod:`~intake.reading.layout` finds the forms in the words of every page;
+6. AcroForm values are laid over the form on the page of their widget.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from collections.abc import Mapping
 
 import pdfplumber
 import pypdf
+import pypdfium2
 
-from intake.reading import acroform, detect, layout
+from intake.reading import acroform, detect, layout, ocr
 from intake.reading.model import (
     FIELD_KEYS,
     DocumentReading,
@@ -44,14 +47,20 @@ def read_document(path: pathlib.Path, limits: ReadLimits) -> DocumentReading:
         page_count = detect.check_reader(reader, limits)
         acro_fields = acroform.read_fields(reader)
         pages = _pages(data)
-    text_pages = [page for page in pages if page.words]
-    forms = layout.read_forms(text_pages)
     warnings: list[str] = []
-    if any(field.filled for fields in acro_fields.values() for field in fields):
-        forms = _with_acroform(forms, acro_fields, warnings)
-    ocr_unavailable = any(page.image_only for page in pages)
+    scanned = [page.index for page in pages if page.image_only]
+    ocr_unavailable = bool(scanned) and ocr.engine() is None
+    if scanned and not ocr_unavailable:
+        try:
+            for page in _ocr(data, scanned, limits):
+                pages[page.index] = page
+        except ocr.OcrUnavailable:
+            ocr_unavailable = True
     if ocr_unavailable:
         warnings.append("some pages are scanned images and no OCR engine is available")
+    forms = layout.read_forms([page for page in pages if page.words])
+    if any(field.filled for fields in acro_fields.values() for field in fields):
+        forms = _with_acroform(forms, acro_fields, warnings)
     return DocumentReading(
         forms=tuple(forms),
         page_count=page_count,
@@ -67,6 +76,15 @@ def _pages(data: bytes) -> list[PageContent]:
             pages.append(page_content(page, index))
             page.close()
         return pages
+
+
+def _ocr(data: bytes, indices: list[int], limits: ReadLimits) -> list[PageContent]:
+    with detect.library_errors():
+        document = pypdfium2.PdfDocument(data)
+    try:
+        return ocr.read_pages(document, indices, limits.ocr_seconds_per_page)
+    finally:
+        document.close()
 
 
 def _overlay(

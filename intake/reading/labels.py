@@ -94,6 +94,15 @@ def match_label(line_tokens: tuple[str, ...], start: int) -> tuple[str, int] | N
     return None
 
 
+def label_words(key: str) -> frozenset[str]:
+    """Every token of any of ``key``'s labels.
+
+    >>> sorted(label_words("icb_code"))
+    ['authorisers', 'code', 'icb', 'only']
+    """
+    return frozenset(t for pattern, k in LABEL_PATTERNS if k == key for t in pattern)
+
+
 def is_label_tail(key: str, line_tokens: tuple[str, ...]) -> bool:
     """Whether ``line_tokens`` are the end of one of ``key``'s labels, wrapped
     onto the next line ("authorisers only)" under "ICB code (ICB").

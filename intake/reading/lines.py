@@ -112,11 +112,19 @@ class Line:
 
     @cached_property
     def declaration_start(self) -> int | None:
-        """Index of the word "I" opening the declaration sentence, if here."""
+        """Index of the word "I" opening the declaration sentence, if here.
+
+        OCR may read the "I" as "|" or "1", or lose it: then "confirm that"
+        anchors the sentence, at the short word before it if there is one.
+        """
         n = len(DECLARATION_START)
         for i in range(len(self.tokens) - n + 1):
             if self.tokens[i : i + n] == DECLARATION_START:
                 return i
+        for i in range(len(self.tokens) - 1):
+            if self.tokens[i : i + 2] == ("confirm", "that"):
+                short = i > 0 and len(self.words[i - 1].text) <= 2
+                return i - 1 if short else i
         return None
 
     def text(self, start: int = 0, end: int | None = None) -> str:

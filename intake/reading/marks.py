@@ -2,7 +2,11 @@
 
 "Ink" is anything put into an area beyond its own border: words (a typed
 name, a tick character), pen strokes (curves, or lines that are not borders
-or table rules) and images.
+or table rules) and images. On a scanned page it is dark pixels, with table
+rules and specks already taken out (:mod:`intake.reading.raster`): at least
+:data:`SCAN_INK_PT2` square points of them is ink, under
+:data:`SCAN_FAINT_PT2` is clean paper, and anything between is *faint*:
+neither, so the field is read as unsure rather than guessed.
 """
 
 from __future__ import annotations
@@ -16,6 +20,14 @@ from intake.reading.pages import Box, PageContent, Shape
 TICKED = frozenset({"☒", "☑", "✓", "✔", "✗", "✘", "x", "X", "[x]", "[X]", "þ", "ý", "■"})
 #: Characters that mean an empty box.
 UNTICKED = frozenset({"☐", "□", "❑", "[", "]", "[]", "[ ]", "¨"})
+#: On a scan: this much ink (square points) is a mark; under the faint level
+#: it is paper. A full stop in 10 pt type is about 1.5 square points.
+SCAN_INK_PT2 = 4.0
+SCAN_FAINT_PT2 = 1.0
+#: A tick box on a scan is ticked when this share of its middle is ink, and
+#: empty under the faint share.
+SCAN_TICK_SHARE = 0.08
+SCAN_EMPTY_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -25,14 +37,24 @@ class Ink:
     words: int = 0
     strokes: int = 0
     images: int = 0
+    #: Dark area on a scanned page, in square points.
+    scanned: float = 0.0
 
     def __add__(self, other: Ink) -> Ink:
         return Ink(
-            self.words + other.words, self.strokes + other.strokes, self.images + other.images
+            self.words + other.words,
+            self.strokes + other.strokes,
+            self.images + other.images,
+            self.scanned + other.scanned,
         )
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.strokes or self.images)
+        return bool(self.words or self.strokes or self.images or self.scanned >= SCAN_INK_PT2)
+
+    @property
+    def faint(self) -> bool:
+        """A few dark pixels on a scan: too much for paper, too little for a mark."""
+        return not self and self.scanned >= SCAN_FAINT_PT2
 
     def describe(self) -> str:
         """A short note for a caseworker, e.g. ``"drawn strokes"``."""
@@ -42,9 +64,12 @@ class Ink:
                 ("typed text", self.words),
                 ("drawn strokes", self.strokes),
                 ("an image", self.images),
+                ("marks on the scan", self.scanned >= SCAN_INK_PT2),
             )
             if count
         ]
+        if self.faint:
+            kinds.append("faint marks on the scan")
         return " and ".join(kinds) if kinds else "empty"
 
 
@@ -72,7 +97,11 @@ def ink_in(
 
     Page-sized graphics (a frame, the scan under an OCR text layer) are
     never ink; an image counts when at least half of it lies in the area.
+    On a scanned page every dark pixel in the area counts (``words`` is
+    ignored: a word read there is made of them).
     """
+    if page.raster is not None:
+        return Ink(scanned=page.raster.dark_area(area, exclude))
 
     def counted(box: Box) -> bool:
         return area.holds_centre_of(box) and not any(e.holds_centre_of(box) for e in exclude)
@@ -124,18 +153,24 @@ def signature_box(label: Box, page: PageContent) -> Box | None:
 
 
 def tick_box(anchor: Box, page: PageContent) -> Box | None:
-    """A small square drawn just before the declaration sentence's first word."""
+    """A small square drawn just before the declaration sentence's first word.
+
+    A rectangle, or a closed curve (a browser draws a check box as a rounded
+    square).
+    """
     h = anchor.height
+    shapes = list(page.rects) + [c.box for c in page.curves if c.closed]
     candidates = [
         r
-        for r in page.rects
+        for r in shapes
         if 4 <= r.width <= 30
         and 4 <= r.height <= 30
+        and 0.6 <= r.width / r.height <= 1.6
         and r.x1 <= anchor.x0 + 2
         and anchor.x0 - r.x1 <= 3 * h
         and anchor.top - h <= r.centre[1] <= anchor.bottom + 1.5 * h
     ]
-    return max(candidates, key=lambda r: r.x1) if candidates else None
+    return max(candidates, key=lambda r: (r.x1, r.width * r.height)) if candidates else None
 
 
 def _is_mark(text: str) -> bool:
@@ -172,3 +207,87 @@ def read_tick(line: Line, anchor_index: int, page: PageContent) -> tuple[bool | 
     if box is None and not marks:
         return False, "no tick box before the declaration"
     return False, "tick box empty"
+
+
+def _blobs(columns: list[bool], gap: int) -> list[tuple[int, int]]:
+    """Runs of inked columns ``[start, end)``, bridging gaps up to ``gap`` wide."""
+    blobs: list[tuple[int, int]] = []
+    for x, inked in enumerate(columns):
+        if not inked:
+            continue
+        if blobs and x - blobs[-1][1] <= gap:
+            blobs[-1] = (blobs[-1][0], x + 1)
+        else:
+            blobs.append((x, x + 1))
+    return blobs
+
+
+def _band(rows: list[bool], centre: int, gap: int) -> tuple[int, int] | None:
+    """The run of inked rows holding (or nearest) row ``centre``."""
+    runs = _blobs(rows, gap)
+    if not runs:
+        return None
+    return min(
+        runs,
+        key=lambda r: (
+            0 if r[0] <= centre < r[1] else min(abs(r[0] - centre), abs(r[1] - 1 - centre))
+        ),
+    )
+
+
+def scanned_tick_box(anchor: Box, page: PageContent) -> Box | None:
+    """The tick box drawn before ``anchor`` on a scanned page, located from its ink.
+
+    The ink left of the sentence, in the band of rows around the anchor's
+    line, falls into blobs of columns; a narrow one next to the anchor is
+    the letter "I", and the next is the box (with whatever is in it). It
+    must be about the size of a box, or it is not taken for one.
+    """
+    raster = page.raster
+    assert raster is not None
+    h = min(max(anchor.height, 6.0), 12.0)
+    region = Box(max(anchor.x0 - 5 * h, 0.0), anchor.top - h, anchor.x0 - 0.3, anchor.bottom + h)
+    crop = raster.crop(region)
+    if crop.size == 0:
+        return None
+    per_pt = raster.scale
+    centre = int((anchor.centre[1] - region.top) * per_pt)
+    band = _band(list(crop.any(axis=1)), centre, gap=1)
+    if band is None:
+        return None
+    crop = crop[band[0] : band[1]]
+    blobs = _blobs(list(crop.any(axis=0)), gap=int(0.25 * h * per_pt))
+    if blobs and (blobs[-1][1] - blobs[-1][0]) < 0.3 * h * per_pt:
+        blobs.pop()  # the "I" when OCR did not read it as a word of its own
+    if not blobs:
+        return None
+    start, end = blobs[-1]
+    rows = crop[:, start:end].any(axis=1).nonzero()[0]
+    top = region.top + band[0] / per_pt
+    box = Box(
+        region.x0 + start / per_pt,
+        top + rows[0] / per_pt,
+        region.x0 + end / per_pt,
+        top + (rows[-1] + 1) / per_pt,
+    )
+    square = 0.5 <= box.width / max(box.height, 0.1) <= 2.0
+    return box if square and 0.6 * h <= box.height <= 3 * h else None
+
+
+def read_scanned_tick(anchor: Box, page: PageContent) -> tuple[bool | None, str]:
+    """Whether the tick box before ``anchor`` on a scan is ticked: ``(value, note)``.
+
+    Decided from the share of ink in the middle half of the box found;
+    ``None`` when no box is found or the share is neither clearly a mark
+    nor clearly empty.
+    """
+    box = scanned_tick_box(anchor, page)
+    if box is None or page.raster is None:
+        return None, "no tick box found on the scan"
+    middle = box.shrunk(min(box.width, box.height) / 4)
+    share = page.raster.share(middle)
+    if share >= SCAN_TICK_SHARE:
+        return True, f"mark in the tick box ({share:.0%} inked)"
+    if share <= SCAN_EMPTY_SHARE:
+        return False, "tick box empty"
+    return None, f"faint marks in the tick box ({share:.0%} inked)"

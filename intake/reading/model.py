@@ -24,7 +24,10 @@ class FieldReading:
     ``value`` is the trimmed text (``str``), a ``bool`` for the signature and
     declaration, or ``None`` when the field is empty or was not found.
     ``confidence`` is 0..1: 1.0 for a text layer or AcroForm value read
-    cleanly; lower for OCR or ambiguous layout. A value area holding ink but
+    cleanly; for OCR the least sure word's score, capped when a cross-check
+    fails (see :mod:`intake.reading.scanned`); lower for ambiguous layout.
+    Below ``verification.normalise.LOW_CONFIDENCE_THRESHOLD`` (0.8) the
+    field is LOW_CONFIDENCE and goes to a caseworker. A value area holding ink but
     no readable text is ``value=None`` with low confidence and ``note`` set,
     never a guess.
     """
@@ -92,3 +95,5 @@ class ReadLimits:
 
     max_bytes: int = 20_000_000
     max_pages: int = 50
+    #: Longest one scanned page may take to OCR, in seconds.
+    ocr_seconds_per_page: float = 120.0

@@ -8,7 +8,10 @@ are PDF points with ``top`` measured down from the top of the page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from intake.reading.raster import Raster
 
 
 class Box(NamedTuple):
@@ -59,13 +62,18 @@ class Box(NamedTuple):
 
 
 class Word(NamedTuple):
-    """One word of the text layer."""
+    """One word of the text layer, or one read by OCR.
+
+    ``conf`` is 0..1: 1.0 for the text layer, the OCR engine's word
+    confidence (its 0-100 score / 100) for a scanned page.
+    """
 
     text: str
     x0: float
     top: float
     x1: float
     bottom: float
+    conf: float = 1.0
 
     @property
     def box(self) -> Box:
@@ -100,11 +108,18 @@ class PageContent:
     lines: tuple[Shape, ...]
     curves: tuple[Shape, ...]
     images: tuple[Box, ...]
+    #: The cleaned pixels of a page read by OCR (``None`` for a text page).
+    raster: Raster | None = None
 
     @property
     def image_only(self) -> bool:
         """No text layer, but images: a scanned page."""
         return not self.words and bool(self.images)
+
+    @property
+    def scanned(self) -> bool:
+        """The words came from OCR: decide ink from pixels, not PDF objects."""
+        return self.raster is not None
 
 
 def _box(obj: dict[str, Any]) -> Box:

@@ -1,0 +1,150 @@
+"""Scanned pages: render, clean, OCR once, and hand back words like a text layer.
+
+A page with no text layer is rendered with pypdfium2 at :data:`DPI`, cleaned
+and deskewed (:mod:`intake.reading.raster`), and read by Debian's
+``tesseract`` through ``pytesseract`` in one call (``image_to_data``: word
+boxes and word confidences). The words come back as
+:class:`~intake.reading.pages.Word` in PDF points, each with its confidence
+(tesseract's 0-100 score / 100), so the same label and value logic reads
+them; the cleaned pixels go with them for the tick box and signature.
+
+Tesseract runs single-threaded (``OMP_THREAD_LIMIT=1``, unless the
+environment sets it): its OpenMP threads are several times slower on small
+machines, and workers already read documents in parallel.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from typing import Any
+
+from PIL import Image
+
+from intake.reading.model import PdfUnreadable
+from intake.reading.pages import PageContent, Word
+from intake.reading.raster import prepare
+
+#: Rendering resolution for OCR: enough for 8 pt print, and a quarter the
+#: pixels (and OCR time) of 400 dpi.
+DPI = 200
+#: Tesseract page segmentation: 11 = sparse text, which reads scattered form
+#: cells without guessing at columns.
+CONFIG = "--psm 11"
+
+
+class OcrUnavailable(Exception):
+    """No OCR engine on this machine (``tesseract`` or ``pytesseract`` missing)."""
+
+
+def engine() -> Any | None:
+    """The ``pytesseract`` module if tesseract can run here, else ``None``."""
+    if shutil.which("tesseract") is None:
+        return None
+    try:
+        import pytesseract
+    except ImportError:
+        return None
+    return pytesseract
+
+
+def render(page: Any, dpi: int = DPI) -> Image.Image:
+    """One pypdfium2 page as a grey image at ``dpi``."""
+    return page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+
+
+def recognise(image: Image.Image, timeout: float) -> dict[str, list[Any]]:
+    """Tesseract's word table for ``image`` (one call, one thread).
+
+    Raises :class:`OcrUnavailable` when the engine is missing and
+    :class:`~intake.reading.model.PdfUnreadable` when a page takes longer
+    than ``timeout`` seconds.
+    """
+    tesseract = engine()
+    if tesseract is None:
+        raise OcrUnavailable("tesseract is not installed")
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        return tesseract.image_to_data(
+            image, config=CONFIG, output_type=tesseract.Output.DICT, timeout=timeout
+        )
+    except tesseract.TesseractNotFoundError as exc:
+        raise OcrUnavailable(str(exc)) from exc
+    except RuntimeError as exc:  # pytesseract's timeout
+        raise PdfUnreadable(f"a scanned page took over {timeout:g} s to read") from exc
+
+
+def words_from_data(data: dict[str, list[Any]], scale: float) -> list[Word]:
+    """Tesseract's table as words in PDF points (``scale`` pixels per point).
+
+    Tesseract sometimes splits an email address at the "@"; pieces of one
+    line that touch across an "@" are joined back.
+
+    >>> table = {"text": ["jo", "@nhs.net", ""], "conf": [96, 88, -1],
+    ...          "left": [0, 44, 0], "top": [0, 0, 0], "width": [40, 80, 0],
+    ...          "height": [20, 20, 0], "block_num": [1, 1, 1], "par_num": [1, 1, 1],
+    ...          "line_num": [1, 1, 1]}
+    >>> [(w.text, w.conf, w.x1) for w in words_from_data(table, 2.0)]
+    [('jo@nhs.net', 0.88, 62.0)]
+    """
+    words: list[Word] = []
+    last_line: tuple[int, int, int] | None = None
+    for i, raw in enumerate(data["text"]):
+        text = str(raw).strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        left, top = data["left"][i] / scale, data["top"][i] / scale
+        word = Word(
+            text,
+            left,
+            top,
+            left + data["width"][i] / scale,
+            top + data["height"][i] / scale,
+            max(0.0, min(conf, 100.0)) / 100,
+        )
+        line = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        if words and line == last_line and _glued(words[-1], word):
+            previous = words.pop()
+            word = Word(
+                previous.text + word.text,
+                previous.x0,
+                min(previous.top, word.top),
+                word.x1,
+                max(previous.bottom, word.bottom),
+                min(previous.conf, word.conf),
+            )
+        words.append(word)
+        last_line = line
+    return words
+
+
+def _glued(left: Word, right: Word) -> bool:
+    at = left.text.endswith("@") or right.text.startswith("@")
+    return at and right.x0 - left.x1 < 0.6 * max(left.height, right.height)
+
+
+def read_page(page: Any, index: int, timeout: float) -> PageContent:
+    """OCR one pypdfium2 page into a :class:`PageContent` with its raster."""
+    width, height = page.get_size()
+    gray = render(page)
+    scale = gray.width / width
+    image, raster, _angle = prepare(gray, scale)
+    words = words_from_data(recognise(image, timeout), scale)
+    return PageContent(
+        index=index,
+        width=float(width),
+        height=float(height),
+        words=tuple(words),
+        rects=(),
+        lines=(),
+        curves=(),
+        images=(),
+        raster=raster,
+    )
+
+
+def read_pages(document: Any, indices: Iterable[int], timeout: float) -> list[PageContent]:
+    """OCR the pages ``indices`` of a pypdfium2 document, in order."""
+    return [read_page(document[index], index, timeout) for index in indices]

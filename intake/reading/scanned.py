@@ -1,0 +1,103 @@
+"""How sure a value read by OCR is: word confidence, then two cross-checks.
+
+The rule is *never a wrong value at full confidence*. A field read from a
+scan starts at its least sure word's confidence (tesseract's 0-100 word
+score / 100, see :mod:`intake.reading.ocr`), and is capped to
+:data:`CHECK_FAILED_CONFIDENCE`, under the review threshold
+(``verification.normalise.LOW_CONFIDENCE_THRESHOLD``, 0.8), when
+
+* it does not look like what the field holds: an email address, an ODS or
+  ICB code, a date, a request type, a capacity or a role that does not
+  parse. Printed forms hold valid values far more often than OCR misreads
+  them, so the value is kept as read but a person checks it;
+* the value's area holds ink the words read do not cover: a word OCR
+  dropped, so the value may be short. Between the label and the value a
+  dropped colon is expected, so there the ink must be word-sized
+  (:data:`LEAD_INK_PT2`).
+
+A label OCR did not find, a faint mark, or a box that cannot be located is
+likewise low confidence, never "empty".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from intake.reading.marks import SCAN_INK_PT2
+from intake.reading.model import FieldReading
+from intake.reading.pages import Box, PageContent, Word
+from verification.normalise import normalise
+from verification.roles import recognise_role
+
+#: Confidence of a value read by OCR that fails a cross-check.
+CHECK_FAILED_CONFIDENCE = 0.5
+#: Confidence of a field whose label OCR did not find.
+LABEL_NOT_FOUND_CONFIDENCE = 0.0
+#: Confidence of a box decided from clear pixels (well clear of the thresholds).
+SCANNED_MARK_CONFIDENCE = 0.95
+#: Ink between a label and its value that is more than punctuation (a 10 pt
+#: letter is 5-8 square points).
+LEAD_INK_PT2 = 8.0
+_STRAY = frozenset(",;:|_")
+#: Fields whose value has a shape to check.
+_SHAPED = frozenset(
+    {
+        "nominee_email",
+        "requester_email",
+        "authoriser_email",
+        "org_code",
+        "icb_code",
+        "date_signed",
+        "request_type",
+        "authoriser_capacity",
+    }
+)
+
+
+def well_formed(key: str, value: str) -> bool:
+    """Whether ``value`` parses as what field ``key`` holds (free text always does).
+
+    >>> well_formed("org_code", "A81001"), well_formed("org_code", "A8l 0O1!")
+    (True, False)
+    >>> well_formed("role", "GPP Practice User Adminlstrator")
+    True
+    >>> well_formed("role", "Joiner & Leaver")
+    False
+    >>> well_formed("nominee_name", "Emma Wilson,")
+    False
+    """
+    if key == "role":
+        return recognise_role(value) is not None
+    if key not in _SHAPED:
+        # Free text: a stray comma or colon at either end is dust read as type.
+        return not (value[-1] in _STRAY or value[0] in _STRAY)
+    return key not in normalise({key: value}, {}).blocked
+
+
+def checked(
+    key: str,
+    reading: FieldReading,
+    words: Sequence[Word],
+    area: Box,
+    page: PageContent,
+    exclude: tuple[Box, ...] = (),
+    lead: Box | None = None,
+) -> FieldReading:
+    """``reading`` (a value OCR read from ``words`` in ``area``) after the cross-checks.
+
+    ``lead`` is the gap between the label and the value, if on one line.
+    """
+    if page.raster is None or not isinstance(reading.value, str):
+        return reading
+    problems = []
+    if not well_formed(key, reading.value):
+        problems.append("does not look like a valid value")
+    covered = tuple(Box(w.x0 - 1, w.top - 1, w.x1 + 1, w.bottom + 1) for w in words)
+    unread = page.raster.dark_area(area, covered + exclude) >= SCAN_INK_PT2
+    if unread or (lead is not None and page.raster.dark_area(lead, exclude) >= LEAD_INK_PT2):
+        problems.append("ink beside it was not read")
+    if not problems:
+        return reading
+    note = "; ".join([reading.note or "read by OCR", *problems])
+    confidence = min(reading.confidence, CHECK_FAILED_CONFIDENCE)
+    return FieldReading(reading.value, confidence, reading.page, note)

@@ -1,0 +1,54 @@
+"""The reader child: reads one JSON request per line, answers one JSON line.
+
+Runs under the memory limit its parent set; see ``intake.sandbox``.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+from pathlib import Path
+
+from intake.reading import ReadLimits, read_document
+from intake.reading.model import ReadError
+from intake.sandbox import reading_to_json
+
+
+def answer(request: dict) -> dict:
+    """Read the file a request names; never raises."""
+    try:
+        reading = read_document(Path(request["path"]), ReadLimits(**request["limits"]))
+        result: dict = {"reading": reading_to_json(reading)}
+    except ReadError as error:
+        result = {"error": error.code, "message": error.message}
+    except MemoryError:
+        result = {
+            "error": "PDF_UNREADABLE",
+            "message": "The file needs more memory to read than a form ever should "
+            "(it may be built to exhaust memory).",
+        }
+    except RecursionError:
+        result = {
+            "error": "PDF_UNREADABLE",
+            "message": "The file's structure is nested too deeply.",
+        }
+    except Exception as error:  # a parser bug on a broken file: the file is unreadable
+        result = {
+            "error": "PDF_UNREADABLE",
+            "message": f"The file is damaged and could not be read ({type(error).__name__}).",
+        }
+    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def main() -> None:
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        sys.stdout.write(json.dumps(answer(json.loads(line))) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
