@@ -107,13 +107,13 @@ class ReaderProcess:
                 self._proc.stdin.write(json.dumps(request).encode() + b"\n")
                 self._proc.stdin.flush()
                 line = self._answer(self._proc)
-            except (BrokenPipeError, OSError):
-                line = None
-            except TimeoutError:
+            except TimeoutError:  # before OSError, of which it is a kind
                 self._kill()
                 raise PdfUnreadable(
                     f"Reading the file took longer than {self.limits.wall_s:.0f} seconds."
                 ) from None
+            except OSError:  # the child's end of the pipe is gone
+                line = None
             if not line:
                 self._kill()
                 raise ReaderCrashed("the reader stopped without answering")

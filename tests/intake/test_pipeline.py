@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from intake import pipeline, sweeper
 from intake.models import RoleHolder, Submission, SubmissionState
-from intake.reading import DocumentReading, PdfUnreadable
+from intake.reading import DocumentReading, PdfUnreadable, ReadLimits
 from tests.intake.factories import GOOD_FORM, grants, reading_of, requests_of, submit
 
 
@@ -211,3 +211,35 @@ def test_a_second_request_for_a_granted_role_is_a_duplicate(service):
         "NOMINEE_ALREADY_HOLDS_ROLE",
     }
     assert grants(service) == 1
+
+
+def test_a_file_that_keeps_stopping_the_reader_is_set_aside_unread(service):
+    from tests.conftest import ROOT
+
+    good = (ROOT / "sample_forms" / "applied_gp_partner.pdf").read_bytes()
+    submission_id = submit(service, good)
+    for _ in range(3):  # three tries, each ending with the reader or worker gone
+        pipeline.release(service.db, pipeline.claim(service.db, submission_id), "crashed")
+    work = pipeline.claim(service.db, submission_id)
+
+    pipeline.process(service.db, service.store, work, ReadLimits(), quarantine_after=3)
+
+    (request,) = requests_of(service, submission_id)
+    assert work.attempt == 4
+    assert request.status == "rejected"
+    assert request.reasons[0]["code"] == "PDF_UNREADABLE"
+    assert "set aside" in request.reasons[0]["message"]
+    assert grants(service) == 0
+
+
+def test_a_real_file_is_read_in_the_bounded_reader_and_decided(service):
+    from tests.conftest import ROOT
+
+    good = (ROOT / "sample_forms" / "applied_gp_partner.pdf").read_bytes()
+    submission_id = submit(service, good)
+    work = pipeline.claim(service.db, submission_id)
+
+    pipeline.process(service.db, service.store, work, ReadLimits())
+
+    assert requests_of(service, submission_id)[0].status in ("applied", "rejected", "review")
+    assert requests_of(service, submission_id)[0].fields["org_code"] == "A81001"
