@@ -1,0 +1,185 @@
+"""Faults: a worker killed mid-task, Redis down or flushed, a crash between
+commit and publish, duplicate messages. Each ends with every form decided
+exactly once and at most one grant per request."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from intake import pipeline
+from intake.directory import import_directory
+from intake.models import AuditEvent, Request, RoleHolder, Submission, SubmissionState
+from intake.service import Intake
+from intake.submissions import accept
+from tasks.processing import enqueue
+from tests.conftest import ROOT, make_settings
+from tests.hostile import pdfs
+from web import create_app
+
+SAMPLES = ROOT / "sample_forms"
+FORMS = ["applied_gp_partner.pdf", "rejected_org_closed.pdf", "review_user_admin_exists.pdf"]
+
+pytestmark = pytest.mark.pipeline
+
+
+@pytest.fixture
+def fault_settings(tmp_path, private_redis):
+    return make_settings(
+        tmp_path,
+        broker_url=private_redis.url,
+        sweep_interval_s=1,
+        resend_after_s=2,
+        claim_lease_s=10,
+        reader_timeout_s=5,
+    )
+
+
+@pytest.fixture
+def app(fault_settings):
+    app = create_app({"INTAKE_SETTINGS": fault_settings})
+    import_directory(app.extensions["intake"].db, SAMPLES / "directory")
+    with app.app_context():
+        yield app
+
+
+def submit_files(app, datas: list[tuple[str, bytes]], *, publish: bool = True) -> list[int]:
+    intake = app.extensions["intake"]
+    return [
+        accept(
+            intake.db,
+            intake.store,
+            data,
+            filename=name,
+            channel="api",
+            received_on=__import__("datetime").date(2026, 11, 20),
+            max_bytes=intake.settings.max_upload_bytes,
+            after_commit=enqueue if publish else None,
+        ).submission_id
+        for name, data in datas
+    ]
+
+
+def sample_files() -> list[tuple[str, bytes]]:
+    return [(name, (SAMPLES / name).read_bytes()) for name in FORMS]
+
+
+def wait_until_done(intake: Intake, ids: list[int], timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with intake.db.session() as session:
+            done = session.scalar(
+                select(func.count()).where(
+                    Submission.id.in_(ids), Submission.state == SubmissionState.DONE
+                )
+            )
+        if done == len(ids):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"only {done} of {len(ids)} submissions were decided in {timeout}s")
+
+
+def assert_decided_exactly_once(intake: Intake, ids: list[int]) -> None:
+    with intake.db.session() as session:
+        requests = session.scalars(select(Request).where(Request.submission_id.in_(ids))).all()
+        assert requests and all(r.status in ("applied", "rejected", "review") for r in requests)
+        for request in requests:
+            decisions = session.scalar(
+                select(func.count()).where(
+                    AuditEvent.request_id == request.id, AuditEvent.event.like("decided %")
+                )
+            )
+            assert decisions == 1, request.reference
+        applied = [r.id for r in requests if r.status == "applied"]
+        grants = session.scalars(
+            select(RoleHolder.request_id).where(RoleHolder.source == "intake")
+        ).all()
+        assert sorted(grants) == sorted(applied)
+
+
+def test_a_worker_killed_mid_task_leaves_work_that_is_decided_once(
+    app, fault_settings, start_worker
+):
+    intake = app.extensions["intake"]
+    worker = start_worker(fault_settings, intake, concurrency=1)
+    slow = ("slow.pdf", pdfs.slow_page(200_000))
+    ids = submit_files(app, [slow, *sample_files()])
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # wait until the slow file is being read
+        with intake.db.session() as session:
+            if session.get(Submission, ids[0]).state == SubmissionState.PROCESSING:
+                break
+        time.sleep(0.02)
+    else:
+        raise AssertionError("the worker never started on the slow file")
+
+    os.killpg(worker.proc.pid, signal.SIGKILL)
+    worker.proc.wait()
+    start_worker(fault_settings, intake, concurrency=1)
+
+    wait_until_done(intake, ids)
+    assert_decided_exactly_once(intake, ids)
+    with intake.db.session() as session:
+        slow_request = session.scalars(select(Request).where(Request.submission_id == ids[0])).one()
+        assert slow_request.reasons[0]["code"] == "PDF_UNREADABLE"
+
+
+def test_uploads_while_redis_is_down_are_kept_and_decided_when_it_returns(
+    app, fault_settings, private_redis, start_worker
+):
+    intake = app.extensions["intake"]
+    private_redis.stop()
+
+    ids = submit_files(app, sample_files())  # publishing fails: the rows stay
+
+    with intake.db.session() as session:
+        assert session.scalar(select(func.count()).where(Submission.id.in_(ids))) == 3
+    private_redis.start()
+    start_worker(fault_settings, intake)
+    wait_until_done(intake, ids)
+    assert_decided_exactly_once(intake, ids)
+
+
+def test_queued_work_lost_in_a_redis_flush_is_sent_again_by_the_sweeper(
+    app, fault_settings, private_redis, start_worker
+):
+    intake = app.extensions["intake"]
+    ids = submit_files(app, sample_files())
+    assert private_redis.client().llen(fault_settings.queue) == 3
+
+    private_redis.client().flushall()
+    start_worker(fault_settings, intake)
+
+    wait_until_done(intake, ids)
+    assert_decided_exactly_once(intake, ids)
+
+
+def test_a_crash_between_commit_and_publish_is_delivered_once(app, fault_settings, start_worker):
+    intake = app.extensions["intake"]
+    ids = submit_files(app, sample_files(), publish=False)  # committed, never published
+
+    start_worker(fault_settings, intake)
+
+    wait_until_done(intake, ids)
+    assert_decided_exactly_once(intake, ids)
+
+
+def test_duplicate_messages_for_one_submission_are_decided_once(
+    app, fault_settings, private_redis, start_worker
+):
+    intake = app.extensions["intake"]
+    ids = submit_files(app, sample_files()[:1])
+    for _ in range(5):
+        enqueue(ids[0])
+    start_worker(fault_settings, intake)
+    start_worker(fault_settings, intake)
+
+    wait_until_done(intake, ids)
+    time.sleep(2)  # the other messages are taken and find nothing to claim
+    assert_decided_exactly_once(intake, ids)
+    assert private_redis.client().llen(fault_settings.queue) == 0
+    assert pipeline.claim(intake.db, ids[0]) is None
