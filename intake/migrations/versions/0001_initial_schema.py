@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 17:49:16.321851
+Create Date: 2026-11-22 17:56:48.366134
 
 """
 
