@@ -127,9 +127,12 @@ def estimate_skew(ink: Image.Image) -> float:
         rows = turned.sum(axis=1)
         return float(np.square(rows).sum())
 
-    coarse = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.25), key=score)
-    fine = max(np.arange(coarse - 0.2, coarse + 0.21, 0.05), key=score)
-    return round(float(fine), 2)
+    coarse = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.25), key=lambda a: (score(a), -abs(a)))
+    fine = {float(a): score(a) for a in np.arange(coarse - 0.2, coarse + 0.21, 0.05)}
+    # Thick lines give a plateau of equal scores: take its middle.
+    best = max(fine.values())
+    plateau = [a for a, value in fine.items() if value >= best * 0.9995]
+    return round(sum(plateau) / len(plateau), 2)
 
 
 def _runs(ink: Image.Image, length: int, horizontal: bool) -> Image.Image:

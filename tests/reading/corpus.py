@@ -12,3 +12,16 @@ SAMPLES = ROOT / "sample_forms"
 def load_expected() -> list[dict]:
     """The committed ``expected.json``: one entry per sample file."""
     return json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
+
+
+def load_producers() -> list[dict]:
+    """The producer corpus manifest: one entry per file, with its producer."""
+    return json.loads((SAMPLES / "producers" / "expected.json").read_text(encoding="utf-8"))
+
+
+def comparable(key: str, value: object) -> object:
+    """Trivial normalisation only: trim, collapse spaces, lower-case emails."""
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.split())
+    return text.lower() if key.endswith("email") else text

@@ -140,7 +140,8 @@ def test_it_reads_an_empty_signature_box_as_unsigned(make_pdf) -> None:
     assert form.value("date_signed") == "1 Nov 2026"
 
 
-def test_an_image_only_page_sets_ocr_unavailable_and_gives_no_form(make_pdf) -> None:
+def test_an_image_only_page_sets_ocr_unavailable_and_gives_no_form(make_pdf, monkeypatch) -> None:
+    monkeypatch.setattr("intake.reading.ocr.engine", lambda: None)
     scan = Image.new("L", (200, 280), 230)
     buffer = io.BytesIO()
     scan.save(buffer, format="PNG")

@@ -1,0 +1,131 @@
+"""The producer corpus: Chromium, Writer, fillable and scanned forms, field by field.
+
+Text-layer and AcroForm producers must be read exactly, at full confidence.
+Scans must never give a wrong value at full confidence: each field is right,
+or flagged below the review threshold. OCR runs for real (tesseract is in
+``.ci/apt-packages``); a missing engine fails these tests rather than
+skipping them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import pathlib
+
+import pytest
+
+from intake.reading import FIELD_KEYS, DocumentReading, read_document
+from verification.normalise import LOW_CONFIDENCE_THRESHOLD
+
+from .corpus import SAMPLES, comparable, load_producers
+
+PRODUCERS = load_producers()
+EXACT = [e for e in PRODUCERS if e["producer"] != "scan"]
+SCANS = [e for e in PRODUCERS if e["producer"] == "scan"]
+
+
+@functools.cache
+def read(name: str) -> DocumentReading:
+    return read_document(SAMPLES / "producers" / name)
+
+
+def test_the_corpus_has_five_producers_with_five_forms_each() -> None:
+    reportlab = [p for p in SAMPLES.glob("*.pdf") if "not_a_pdf" not in p.name]
+    counts = {"reportlab": len(reportlab)}
+    for entry in PRODUCERS:
+        counts[entry["producer"]] = counts.get(entry["producer"], 0) + 1
+    assert set(counts) == {"reportlab", "chromium", "writer", "acroform", "scan"}
+    assert min(counts.values()) >= 5
+
+
+def test_every_producer_file_on_disk_is_in_the_manifest() -> None:
+    folder = SAMPLES / "producers"
+    on_disk = {str(p.relative_to(folder)) for p in folder.rglob("*.pdf")}
+    assert on_disk == {e["file"] for e in PRODUCERS}
+
+
+@pytest.mark.parametrize("entry", EXACT, ids=[e["file"] for e in EXACT])
+def test_it_reads_every_field_of_each_digital_form_exactly(entry: dict) -> None:
+    document = read(entry["file"])
+    assert len(document.forms) == len(entry["requests"])
+    for form, request in zip(document.forms, entry["requests"], strict=True):
+        got = {key: comparable(key, form.value(key)) for key in FIELD_KEYS}
+        want = {key: comparable(key, request["raw"][key]) for key in FIELD_KEYS}
+        assert got == want
+        sure = {key: form.fields[key].confidence for key in FIELD_KEYS}
+        assert sure == dict.fromkeys(FIELD_KEYS, 1.0)
+
+
+def test_a_filled_fillable_form_is_read_from_its_fields() -> None:
+    assert {f.method for f in read("acroform/by_label_signed.pdf").forms} == {"acroform"}
+    signature = read("acroform/by_label_signed.pdf").forms[0].fields["signature"]
+    assert (signature.value, signature.note) == (True, "signature field")
+
+
+def test_a_flattened_form_falls_back_to_the_text_layer() -> None:
+    form = read("acroform/flattened.pdf").forms[0]
+    assert form.method == "text"
+    assert form.value("org_code") == "B82005"
+
+
+def test_a_browser_check_box_left_empty_is_not_ticked() -> None:
+    field = read("chromium/letter_two_pages_unticked.pdf").forms[0].fields["declaration"]
+    assert (field.value, field.confidence) == (False, 1.0)
+
+
+def test_a_label_value_paragraph_wrapped_to_the_margin_is_joined() -> None:
+    form = read("chromium/inline_wrapped_shuffled.pdf").forms[0]
+    assert form.value("authoriser_capacity") == "Authorised Email List (AEL) user"
+
+
+@pytest.mark.parametrize("entry", SCANS, ids=[e["file"] for e in SCANS])
+def test_each_scanned_field_is_right_or_flagged_never_wrong_at_full_confidence(
+    entry: dict,
+) -> None:
+    document = read(entry["file"])
+    assert not document.ocr_unavailable, "tesseract must be installed (.ci/apt-packages)"
+    assert [f.method for f in document.forms] == ["ocr"] * len(entry["requests"])
+    wrong, right = [], 0
+    for form, request in zip(document.forms, entry["requests"], strict=True):
+        for key in FIELD_KEYS:
+            reading = form.fields[key]
+            ok = comparable(key, reading.value) == comparable(key, request["raw"][key])
+            sure = reading.confidence >= LOW_CONFIDENCE_THRESHOLD
+            if sure and not ok:
+                wrong.append((key, reading.value, request["raw"][key], reading.confidence))
+            right += ok and sure
+    assert wrong == []
+    # Flagging everything would pass the rule above; most fields must be read.
+    assert right >= 0.6 * len(FIELD_KEYS) * len(entry["requests"])
+
+
+def test_tesseract_runs_on_one_thread() -> None:
+    read(SCANS[0]["file"])
+    assert os.environ["OMP_THREAD_LIMIT"] == "1"
+
+
+def test_a_scan_without_an_ocr_engine_is_ocr_unavailable(monkeypatch) -> None:
+    monkeypatch.setattr("intake.reading.ocr.engine", lambda: None)
+    document = read_document(SAMPLES / "producers" / SCANS[0]["file"])
+    assert document.ocr_unavailable is True
+    assert document.forms == ()
+
+
+def test_the_ticked_and_empty_boxes_of_scans_are_told_apart() -> None:
+    ticked = read("scan/gp_partner_200dpi.pdf").forms[0].fields["declaration"]
+    empty = read("scan/not_ticked_150dpi.pdf").forms[0].fields["declaration"]
+    assert (ticked.value, empty.value) == (True, False)
+    assert min(ticked.confidence, empty.confidence) >= LOW_CONFIDENCE_THRESHOLD
+
+
+def test_an_empty_signature_box_on_a_scan_is_unsigned() -> None:
+    field = read("scan/unsigned_fillable_200dpi.pdf").forms[0].fields["signature"]
+    assert field.value is False
+    assert field.confidence >= LOW_CONFIDENCE_THRESHOLD
+
+
+def test_the_generator_lists_what_is_committed(tmp_path: pathlib.Path) -> None:
+    from sample_forms.producers.__main__ import expected
+
+    assert expected() == PRODUCERS
