@@ -12,14 +12,28 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import directory, results, verify
+from bench import dashboard, directory, reading, results, verify
 from bench.run import Run
 
 Section = Callable[[Run], dict[str, Any]]
 
+
+def _filling(fill: Callable[[dict[str, Any]], None]) -> Section:
+    """A section written as ``fill(results)`` rather than ``run(bench) -> dict``."""
+
+    def section(_bench: Run) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        fill(found)
+        return found
+
+    return section
+
+
 SECTIONS: dict[str, Section] = {
     "directory": directory.run,
     "verify": verify.run,
+    "reading": _filling(reading.run),
+    "dashboard": _filling(dashboard.run),
 }
 
 

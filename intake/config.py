@@ -44,6 +44,10 @@ class Settings:
     #: A file whose reading crashed (or whose worker died) this many times is
     #: set aside unread.
     quarantine_after: int = 3
+    #: Review cases older than this are escalated (marked, and in the digest).
+    review_escalate_after_days: int = 5
+    #: Share of auto-applied requests sampled for a caseworker's second look.
+    sample_share: float = 0.05
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     smtp_host: str | None = None
@@ -94,6 +98,8 @@ class Settings:
             reader_memory_mb=_int(env, "INTAKE_READER_MEMORY_MB", 1536, minimum=256),
             reader_timeout_s=_int(env, "INTAKE_READER_TIMEOUT_S", 120, minimum=5),
             quarantine_after=_int(env, "INTAKE_QUARANTINE_AFTER", 3, minimum=1),
+            review_escalate_after_days=_int(env, "INTAKE_REVIEW_ESCALATE_AFTER_DAYS", 5, minimum=1),
+            sample_share=_share(env, "INTAKE_SAMPLE_SHARE", 0.05),
             web_host=env.get("INTAKE_WEB_HOST", "127.0.0.1"),
             web_port=_int(env, "INTAKE_WEB_PORT", 8000, minimum=1, maximum=65535),
             smtp_host=env.get("INTAKE_SMTP_HOST"),
@@ -128,6 +134,19 @@ def _int(
     if value < minimum or (maximum is not None and value > maximum):
         bound = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
         raise ConfigError(f"{name} must be {bound}, not {value}")
+    return value
+
+
+def _share(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number from 0 to 1, not {raw!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{name} must be from 0 to 1, not {value}")
     return value
 
 

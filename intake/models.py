@@ -77,7 +77,10 @@ class Submission(Base):
         back_populates="submission", order_by="Request.form_index"
     )
 
-    __table_args__ = (Index("ix_submissions_state", "state"),)
+    __table_args__ = (
+        Index("ix_submissions_state", "state"),
+        Index("ix_submissions_received_on", "received_on"),
+    )
 
 
 class Request(Base):
@@ -120,6 +123,7 @@ class Request(Base):
         Index("ix_requests_status_created", "status", "created_at"),
         Index("ix_requests_duplicate", "org_code", "role_code", "nominee_email"),
         Index("ix_requests_sampled", "sampled_at", "second_look_at"),
+        Index("ix_requests_status_id", "status", "id"),
     )
 
 

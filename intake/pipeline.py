@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from intake import audit
+from intake import audit, oversight
 from intake.db import Database
 from intake.directory import SqlDirectory
 from intake.grants import apply_action, lock_organisation
@@ -120,6 +120,7 @@ def process(
     *,
     quarantine_after: int = 3,
     sandbox: SandboxLimits | None = None,
+    sample_share: float = 0.0,
 ) -> list[str]:
     """Read (in the bounded reader child) and decide a claimed submission;
     returns its references.
@@ -142,11 +143,17 @@ def process(
             reading = read_bounded(store.path(stored_name), limits, sandbox)
         except ReadError as error:
             reading = error
-    return decide(db, work, reading)
+    return decide(db, work, reading, sample_share=sample_share)
 
 
-def decide(db: Database, work: Claim, reading: DocumentReading | ReadError) -> list[str]:
-    """Record the decision for every form in one transaction (see module doc)."""
+def decide(
+    db: Database, work: Claim, reading: DocumentReading | ReadError, *, sample_share: float = 0.0
+) -> list[str]:
+    """Record the decision for every form in one transaction (see module doc).
+
+    An applied request is sampled for a caseworker's second look with
+    probability ``sample_share``.
+    """
     with db.session() as session:
         fenced = session.execute(
             update(Submission)
@@ -178,7 +185,7 @@ def decide(db: Database, work: Claim, reading: DocumentReading | ReadError) -> l
         else:
             for index, form in enumerate(reading.forms):
                 request = first if index == 0 else _new_request(session, submission, index)
-                _verify_form(session, submission, request, form, reading)
+                _verify_form(session, submission, request, form, reading, sample_share)
         return [r.reference for r in submission.requests if r.reference]
 
 
@@ -204,7 +211,7 @@ def _finish_unread(session: Session, request: Request, findings: list[Finding]) 
     _record_outcome(session, request, outcome_of(findings), [render(f).as_dict() for f in findings])
 
 
-def _verify_form(session, submission, request, form, reading) -> None:
+def _verify_form(session, submission, request, form, reading, sample_share: float) -> None:
     values = {key: form.value(key) for key in FIELD_KEYS}
     confidence = {key: form.fields[key].confidence for key in FIELD_KEYS if key in form.fields}
     org_code = values.get("org_code")
@@ -236,6 +243,7 @@ def _verify_form(session, submission, request, form, reading) -> None:
         if verdict.action is None:  # pragma: no cover - verify always plans an applied request
             raise RuntimeError(f"{request.reference}: applied without an action")
         apply_action(session, request, verdict.action, actor="worker")
+        oversight.maybe_sample(session, request, sample_share)
 
 
 def _record_outcome(session, request: Request, outcome: Outcome, reasons, **detail) -> None:

@@ -12,14 +12,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, func, or_, select
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy import Select, Text, and_, cast, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from intake.models import AuditEvent, Request, Status, Submission
 from intake.reading import FIELD_KEYS
 
 #: A whole reference typed into the search box is looked up exactly.
 _REFERENCE = re.compile(r"UA-\d{4}-\d{6,}")
+#: An ODS code: three to six letters and digits, at least one of each.
+_ODS_LIKE = re.compile(r"(?=.*\d)(?=.*[A-Z])[A-Z0-9]{3,6}")
 
 
 def request_as_dict(request: Request) -> dict[str, Any]:
@@ -114,36 +116,48 @@ def list_requests(
     """A page of requests matching ``filters``, ordered by id descending.
 
     ``before`` gives the page just older than that id, ``after`` the page
-    just newer; each is one index range scan, whatever the page's depth.
+    just newer. The page's ids are found first (from indexes where a filter
+    has one) and only those rows are then loaded, so neither the depth of
+    the page nor the number of matching rows makes it slower to sort.
     """
-    query = _filtered(filters)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    query = _filtered_ids(filters, sqlite=sqlite)
     if after is not None:
-        rows = list(
+        ids = list(
             session.scalars(
                 query.where(Request.id > after).order_by(Request.id.asc()).limit(size + 1)
             )
         )
-        more_newer = len(rows) > size
-        rows = rows[:size][::-1]
-        newer = rows[0].id if rows and more_newer else None
-        return RequestPage(rows, newer, rows[-1].id if rows else None)
+        more_newer = len(ids) > size
+        ids = ids[:size][::-1]
+        return RequestPage(
+            _load(session, ids), ids[0] if ids and more_newer else None, ids[-1] if ids else None
+        )
     if before is not None:
         query = query.where(Request.id < before)
-    rows = list(session.scalars(query.order_by(Request.id.desc()).limit(size + 1)))
-    more_older = len(rows) > size
-    rows = rows[:size]
-    older = rows[-1].id if rows and more_older else None
-    newer = rows[0].id if rows and before is not None else None
-    return RequestPage(rows, newer, older)
-
-
-def _filtered(filters: RequestFilter) -> Select:
-    query = (
-        select(Request)
-        .join(Request.submission)
-        .options(contains_eager(Request.submission))
-        .where(Request.reference.is_not(None))
+    ids = list(session.scalars(query.order_by(Request.id.desc()).limit(size + 1)))
+    more_older = len(ids) > size
+    ids = ids[:size]
+    return RequestPage(
+        _load(session, ids),
+        ids[0] if ids and before is not None else None,
+        ids[-1] if ids and more_older else None,
     )
+
+
+def _load(session: Session, ids: list[int]) -> list[Request]:
+    """The requests with these ids (and their submissions), in the order given."""
+    if not ids:
+        return []
+    rows = session.scalars(
+        select(Request).options(joinedload(Request.submission)).where(Request.id.in_(ids))
+    )
+    by_id = {row.id: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _filtered_ids(filters: RequestFilter, *, sqlite: bool) -> Select:
+    query = select(Request.id)
     if filters.status:
         query = query.where(Request.status == filters.status)
     if filters.reason:
@@ -151,13 +165,20 @@ def _filtered(filters: RequestFilter) -> Select:
     if filters.org_code:
         query = query.where(Request.org_code == filters.org_code.strip().upper())
     if filters.channel:
-        query = query.where(Submission.channel == filters.channel)
-    if filters.received_from:
-        query = query.where(Submission.received_on >= filters.received_from)
-    if filters.received_to:
-        query = query.where(Submission.received_on <= filters.received_to)
+        query = query.join(Submission, Submission.id == Request.submission_id).where(
+            Submission.channel == filters.channel
+        )
+    if filters.received_from or filters.received_to:
+        # From the submissions side: a date range is usually a small share of
+        # a long history, which scanning requests newest first would not find fast.
+        received = select(Submission.id)
+        if filters.received_from:
+            received = received.where(Submission.received_on >= filters.received_from)
+        if filters.received_to:
+            received = received.where(Submission.received_on <= filters.received_to)
+        query = query.where(Request.submission_id.in_(received))
     if filters.q:
-        query = query.where(_search(filters.q))
+        query = query.where(_search(filters.q, sqlite=sqlite))
     return query
 
 
@@ -173,18 +194,42 @@ def has_reason(code: str):
     return func.coalesce(cast(Request.reasons, Text), "").contains(pattern, autoescape=True)
 
 
-def _search(text: str):
-    """Reference, organisation code, nominee email or nominee name."""
+def _search(text: str, *, sqlite: bool):
+    """Reference, organisation code, nominee email or nominee name.
+
+    A whole reference is looked up exactly, and a lone ODS-like code (letters
+    and digits) as a prefix of the organisation code, by its index; an email
+    fragment searches only the email column. Anything else is a substring of
+    any of them; the name test reads the JSON only for rows whose raw text
+    already matches. SQLite's LIKE ignores ASCII case by itself; elsewhere
+    both sides are lower-cased.
+    """
     text = text.strip()
-    if _REFERENCE.fullmatch(text.upper()):
-        return Request.reference == text.upper()
+    upper = text.upper()
+    if _REFERENCE.fullmatch(upper):
+        return Request.reference == upper
+    if _ODS_LIKE.fullmatch(upper):
+        # A prefix as a range, so the organisation code index serves it.
+        following = upper[:-1] + chr(ord(upper[-1]) + 1)
+        return and_(Request.org_code >= upper, Request.org_code < following)
     needle = text.lower()
-    nominee_name = func.lower(Request.fields["nominee_name"].as_string())
+
+    def contains(column):
+        if sqlite:
+            return column.contains(needle, autoescape=True)
+        return column.icontains(needle, autoescape=True)
+
+    if "@" in needle:
+        return contains(Request.nominee_email)
+    name = contains(Request.fields["nominee_name"].as_string())
+    if needle.isascii():
+        # json.dumps writes ASCII as itself: a cheap filter before the JSON is read.
+        name = and_(contains(cast(Request.fields, Text)), name)
     return or_(
-        func.lower(Request.reference).contains(needle, autoescape=True),
-        func.lower(Request.org_code).contains(needle, autoescape=True),
-        Request.nominee_email.contains(needle, autoescape=True),
-        nominee_name.contains(needle, autoescape=True),
+        contains(Request.reference),
+        contains(Request.org_code),
+        contains(Request.nominee_email),
+        name,
     )
 
 
@@ -200,13 +245,7 @@ def status_counts(session: Session) -> dict[str, int]:
 
 def review_queue(session: Session, *, after: int | None = None, size: int = 100) -> list[Request]:
     """Requests waiting for a caseworker, oldest first (``after`` an id to page on)."""
-    query = (
-        select(Request)
-        .options(joinedload(Request.submission))
-        .where(Request.status == Status.REVIEW)
-        .order_by(Request.id.asc())
-        .limit(size)
-    )
+    query = select(Request.id).where(Request.status == Status.REVIEW)
     if after is not None:
         query = query.where(Request.id > after)
-    return list(session.scalars(query))
+    return _load(session, list(session.scalars(query.order_by(Request.id.asc()).limit(size))))

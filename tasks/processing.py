@@ -44,6 +44,7 @@ def process_submission(self, submission_id: int) -> None:
             intake.limits,
             quarantine_after=intake.settings.quarantine_after,
             sandbox=intake.sandbox,
+            sample_share=intake.settings.sample_share,
         )
     except pipeline.ClaimLost:
         log.warning("submission %s was taken over by another worker", submission_id)

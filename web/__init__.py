@@ -9,6 +9,7 @@ from flask import Flask
 from intake.config import Settings
 from intake.service import Intake
 from tasks import celery_config, celery_init_app
+from web.security import COOKIE_CONFIG
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -18,6 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings: Settings = config.pop("INTAKE_SETTINGS", None) or Settings.from_env()
     app = Flask(__name__)
     app.config.from_mapping(
+        COOKIE_CONFIG,
         SECRET_KEY=settings.secret_key,
         # Room for the multipart envelope around a file at the size limit.
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + 256 * 1024,
@@ -27,11 +29,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["intake"] = Intake.start(settings)
     celery_init_app(app)
 
-    from web import api, auth, dashboard, security, views
+    from web import admin, api, auth, dashboard, pages, security, views
 
     security.init_app(app)
     auth.init_app(app)
+    pages.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)
     return app

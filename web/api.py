@@ -10,20 +10,25 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from intake import queries
+from intake.accounts import check_api_token
 from intake.models import Status
 from intake.service import Intake
 from intake.submissions import UploadRejected, accept
 from tasks.processing import enqueue
 from verification.fields import FIELD_KEYS
 from verification.reasons import ReasonCode
+from web.security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Automation authenticates with a bearer token, never a cookie: no CSRF risk.
+csrf.exempt(bp)
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 #: Short error codes for HTTP errors raised by Flask itself.
 _HTTP_CODES = {
     400: "BAD_REQUEST",
+    401: "UNAUTHORISED",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     413: "FILE_TOO_LARGE",
@@ -45,6 +50,21 @@ def _intake() -> Intake:
 
 def error_response(status: int, code: str, message: str):
     return jsonify(error={"code": code, "message": message}), status
+
+
+@bp.before_request
+def _require_token():
+    """Every route but the OpenAPI document needs ``Authorization: Bearer <token>``."""
+    if request.endpoint == "api.openapi":
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or check_api_token(_intake().db, token.strip()) is None:
+        response, status = error_response(
+            401, "UNAUTHORISED", "Send a valid API token as 'Authorization: Bearer <token>'."
+        )
+        response.headers["WWW-Authenticate"] = 'Bearer realm="intake"'
+        return response, status
+    return None
 
 
 @bp.errorhandler(ApiError)
@@ -117,6 +137,7 @@ def create_submission():
         "references": list(accepted.references),
         "duplicate": accepted.duplicate,
         "status_urls": status_urls,
+        "status_url": url_for("views.status", token=accepted.status_token, _external=True),
     }
     response = jsonify(body)
     response.status_code = 200 if accepted.duplicate else 202
@@ -159,8 +180,12 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "PCSE User Administrator authorisation intake",
             "version": "1.0.0",
-            "description": "Submit signed authorisation forms (PDF) and follow their requests.",
+            "description": "Submit signed authorisation forms (PDF) and follow their requests. "
+            "Every operation but this document needs an API token made by an admin, sent as "
+            '\'Authorization: Bearer <token>\'. Errors are JSON: {"error": {"code", '
+            '"message"}}.',
         },
+        "security": [{"bearerAuth": []}],
         "paths": {
             "/api/v1/submissions": {
                 "post": {
@@ -174,6 +199,7 @@ def openapi_document() -> dict[str, Any]:
                         "202": json_body(accepted, "Accepted; the requests will be processed."),
                         "200": json_body(accepted, "The same file was received before."),
                         "400": error("No file, an empty file or a malformed 'received' date."),
+                        "401": error("No valid API token."),
                         "413": error("The file is larger than the upload limit."),
                     },
                 }
@@ -192,6 +218,7 @@ def openapi_document() -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": json_body(ref("Request"), "The request."),
+                        "401": error("No valid API token."),
                         "404": error("No request has this reference."),
                     },
                 }
@@ -199,12 +226,20 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",
-                    "summary": "This document",
+                    "summary": "This document (no token needed)",
+                    "security": [],
                     "responses": {"200": json_body({"type": "object"}, "OpenAPI 3.1 document.")},
                 }
             },
         },
         "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token (itk_...) created by an admin.",
+                }
+            },
             "schemas": {
                 "SubmissionUpload": {
                     "type": "object",
@@ -220,7 +255,13 @@ def openapi_document() -> dict[str, Any]:
                 },
                 "Accepted": {
                     "type": "object",
-                    "required": ["submission_id", "references", "duplicate", "status_urls"],
+                    "required": [
+                        "submission_id",
+                        "references",
+                        "duplicate",
+                        "status_urls",
+                        "status_url",
+                    ],
                     "properties": {
                         "submission_id": {"type": "integer"},
                         "references": {"type": "array", "items": {"type": "string"}},
@@ -228,6 +269,13 @@ def openapi_document() -> dict[str, Any]:
                         "status_urls": {
                             "type": "array",
                             "items": {"type": "string", "format": "uri"},
+                            "description": "This API's URL for each request.",
+                        },
+                        "status_url": {
+                            "type": "string",
+                            "format": "uri",
+                            "description": "The requester's status page for this upload: "
+                            "an unguessable link to pass on to the person who sent the form.",
                         },
                     },
                 },
@@ -281,6 +329,6 @@ def openapi_document() -> dict[str, Any]:
                         }
                     },
                 },
-            }
+            },
         },
     }

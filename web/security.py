@@ -22,15 +22,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+#: Flask config the factory starts from (a caller's config may override it).
+#: Flask's own defaults are lax, so these must be set before the caller's
+#: config, not with ``setdefault`` afterwards. Browsers keep Secure cookies
+#: over plain http on localhost/127.0.0.1 only: serve anything else over https.
+COOKIE_CONFIG = {
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # a form's token is valid for the session's life
+}
+
+
 def init_app(app: Flask) -> None:
     """Turn on CSRF protection, strict cookies and security headers."""
-    app.config.setdefault("SESSION_COOKIE_SECURE", True)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
-    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
-    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the session's life
+    for key, value in COOKIE_CONFIG.items():
+        app.config.setdefault(key, value)
     csrf.init_app(app)
 
     @app.after_request

@@ -1,123 +1,29 @@
-"""Requester pages: upload forms and follow a request; and the health check."""
+"""Requester pages: upload forms, follow them by an unguessable link; the health check.
+
+A status link (``/status/<token>``) shows the requests of one uploaded file
+and nothing else: no audit detail, no other file. An unknown or mistyped
+link is a plain 404 that says nothing about what exists.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from intake import queries
-from intake.models import AuditEvent, Request, Status, Submission
-from intake.service import Intake
-from intake.submissions import UploadRejected, accept
+from intake.models import Request
+from intake.submissions import UploadRejected, accept, submission_for_status_token
 from tasks.processing import enqueue
-from verification.fields import FIELD_KEYS, label
-from verification.normalise import LOW_CONFIDENCE_THRESHOLD
+from web.pages import STATUS_LABELS, field_rows, intake_service, is_pending
 
 bp = Blueprint("views", __name__)
 
-
 #: How many files one web upload may carry (each within the per-file limit).
 MAX_FILES_PER_UPLOAD = 10
-
-STATUS_LABELS = {
-    Status.RECEIVED: "Received",
-    Status.PROCESSING: "Being checked",
-    Status.APPLIED: "Applied",
-    Status.REJECTED: "Rejected",
-    Status.REVIEW: "With a caseworker",
-}
-#: Statuses that will change by themselves soon: their pages refresh.
-PENDING_STATUSES = frozenset({Status.RECEIVED, Status.PROCESSING})
-
-
-def intake_service() -> Intake:
-    return current_app.extensions["intake"]
-
-
-# --- Shared by the requester's status page and the caseworker's detail page ---
-
-
-@dataclass(frozen=True)
-class FieldRow:
-    key: str
-    label: str
-    value: Any
-    confidence: float | None
-
-    @property
-    def low_confidence(self) -> bool:
-        return self.confidence is not None and self.confidence < LOW_CONFIDENCE_THRESHOLD
-
-
-@dataclass(frozen=True)
-class RequestPage:
-    """Everything a page about one request shows, loaded in one session."""
-
-    request: Request
-    submission: Submission
-    fields: list[FieldRow]
-    audit: list[AuditEvent]
-    #: References of the other forms found in the same file.
-    siblings: list[str]
-
-    @property
-    def pending(self) -> bool:
-        return self.request.status in PENDING_STATUSES
-
-
-def load_request_page(session: Session, reference: str) -> RequestPage | None:
-    found = queries.by_reference(session, reference.strip().upper())
-    if found is None:
-        return None
-    fields = found.fields or {}
-    confidence = found.confidence or {}
-    rows = [FieldRow(key, label(key), fields.get(key), confidence.get(key)) for key in FIELD_KEYS]
-    siblings = [
-        other.reference
-        for other in queries.for_submissions(session, [found.submission_id])
-        if other.id != found.id and other.reference
-    ]
-    return RequestPage(found, found.submission, rows, queries.audit_trail(session, found), siblings)
-
-
-@bp.app_template_filter("status_label")
-def _status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
-
-
-@bp.app_template_filter("field_label")
-def _field_label(key: str | None) -> str:
-    return label(key)
-
-
-@bp.app_template_filter("when")
-def _format_datetime(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:  # SQLite hands back naive UTC
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).strftime("%-d %b %Y %H:%M UTC")
-
-
-@bp.app_template_filter("day")
-def _format_date(value: dt.date | None) -> str:
-    return value.strftime("%-d %b %Y") if value else ""
-
-
-@bp.app_template_filter("field_value")
-def _format_field_value(value: Any) -> str:
-    if value is None:
-        return "Not read"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
 
 
 # --- Upload ---
@@ -129,6 +35,7 @@ class FileResult:
     references: tuple[str, ...] = ()
     duplicate: bool = False
     error: str | None = None
+    status_token: str = ""
 
 
 @bp.get("/")
@@ -166,7 +73,7 @@ def _accept_one(filename: str, data: bytes) -> FileResult:
         )
     except UploadRejected as rejected:
         return FileResult(shown, error=rejected.message)
-    return FileResult(shown, accepted.references, accepted.duplicate)
+    return FileResult(shown, accepted.references, accepted.duplicate, None, accepted.status_token)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -188,16 +95,65 @@ def _upload_page(error: str | None = None, status: int = 200):
     ), status
 
 
-# --- Status ---
+# --- Status, by the upload's secret link ---
 
 
-@bp.get("/requests/<reference>")
-def request_status(reference: str):
+def _requests_for_token(token: str) -> list[Request] | None:
     with intake_service().db.session() as session:
-        page = load_request_page(session, reference)
-    if page is None:
-        return render_template("not_found.html", reference=reference), 404
-    return render_template("status.html", page=page)
+        submission = submission_for_status_token(session, token)
+        if submission is None:
+            return None
+        return queries.for_submissions(session, [submission.id])
+
+
+def _link_not_found():
+    response = render_template("link_not_found.html")
+    return response, 404
+
+
+@bp.get("/status/<token>")
+def status(token: str):
+    found = _requests_for_token(token)
+    if found is None:
+        return _link_not_found()
+    pending = any(is_pending(r) for r in found)
+    return render_template(
+        "status.html",
+        requests=[(r, field_rows(r)) for r in found],
+        submission=found[0].submission if found else None,
+        pending=pending,
+        poll_url=url_for("views.status_json", token=token),
+    )
+
+
+@bp.get("/status/<token>.json")
+def status_json(token: str):
+    found = _requests_for_token(token)
+    if found is None:
+        return jsonify(error={"code": "NOT_FOUND", "message": "No such status link."}), 404
+    response = jsonify(
+        pending=any(is_pending(r) for r in found),
+        requests=[
+            {
+                "reference": r.reference,
+                "status": r.status,
+                "status_label": STATUS_LABELS.get(r.status, r.status),
+                "pending": is_pending(r),
+            }
+            for r in found
+        ],
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.after_request
+def _private(response):
+    # A status link is a secret: keep its pages out of caches and search engines.
+    if request.endpoint in ("views.status", "views.status_json"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @bp.get("/healthz")

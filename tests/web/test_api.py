@@ -5,7 +5,21 @@ import json
 import pytest
 from sqlalchemy import select
 
+from intake.accounts import create_api_token, create_user, revoke_api_token
 from intake.models import Request, Submission
+
+
+def with_token(app):
+    """A test client that sends a fresh API token with every request."""
+    token = create_api_token(app.extensions["intake"].db, "tests", created_by="pytest")
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+@pytest.fixture
+def client(app):
+    return with_token(app)
 
 
 def upload(client, data: bytes, filename: str = "form.pdf", **form):
@@ -27,6 +41,7 @@ def test_it_accepts_an_upload_with_202_and_its_reference(client, intake, new_pdf
     assert reference.startswith("UA-")
     assert body["status_urls"] == [f"http://localhost/api/v1/submissions/{reference}"]
     assert response.headers["Location"] == body["status_urls"][0]
+    assert body["status_url"].startswith("http://localhost/status/st_")
     with intake.db.session() as session:
         submission = session.get(Submission, body["submission_id"])
         assert submission.channel == "api"
@@ -50,7 +65,10 @@ def test_the_same_file_again_returns_the_same_references_with_200(client, new_pd
     again = upload(client, data, filename="renamed.pdf")
 
     assert again.status_code == 200
-    assert again.get_json() == {**first, "duplicate": True}
+    body = again.get_json()
+    # Each upload gets its own status link to the same submission.
+    assert body.pop("status_url") != first.pop("status_url")
+    assert body == {**first, "duplicate": True}
 
 
 def test_it_records_the_received_date_it_is_given(client, intake, new_pdf):
@@ -96,7 +114,7 @@ def test_it_rejects_an_empty_file(client):
 
 
 def test_it_rejects_a_file_over_the_upload_limit_with_413(make_app, new_pdf):
-    client = make_app(max_upload_bytes=10).test_client()
+    client = with_token(make_app(max_upload_bytes=10))
 
     response = upload(client, new_pdf())
 
@@ -105,7 +123,7 @@ def test_it_rejects_a_file_over_the_upload_limit_with_413(make_app, new_pdf):
 
 
 def test_a_request_body_over_flasks_limit_is_answered_in_json(make_app):
-    client = make_app({"MAX_CONTENT_LENGTH": 1000}).test_client()
+    client = with_token(make_app({"MAX_CONTENT_LENGTH": 1000}))
 
     response = upload(client, b"%PDF-" + b"x" * 5000)
 
@@ -217,3 +235,70 @@ def test_every_schema_reference_in_the_openapi_document_resolves(client):
 
     assert names
     assert names <= set(document["components"]["schemas"])
+
+
+@pytest.mark.parametrize(
+    "header", [None, "", "Bearer", "Bearer itk_not-a-real-token", "Basic dXNlcjpwYXNz"]
+)
+def test_every_api_route_needs_a_valid_token(app, new_pdf, header):
+    client = app.test_client()
+    headers = {"Authorization": header} if header is not None else {}
+
+    responses = [
+        client.post(
+            "/api/v1/submissions",
+            data={"file": (io.BytesIO(new_pdf()), "form.pdf")},
+            content_type="multipart/form-data",
+            headers=headers,
+        ),
+        client.get("/api/v1/submissions/UA-2026-000001", headers=headers),
+    ]
+
+    for response in responses:
+        assert response.status_code == 401
+        assert response.get_json()["error"]["code"] == "UNAUTHORISED"
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    with app.extensions["intake"].db.session() as session:
+        assert session.scalar(select(Submission)) is None
+
+
+def test_a_revoked_token_is_refused(app, intake):
+    token = create_api_token(intake.db, "old-bridge", created_by="pytest")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/submissions/UA-2026-1", headers=headers).status_code == 404
+
+    revoke_api_token(intake.db, "old-bridge", actor="pytest")
+
+    assert client.get("/api/v1/submissions/UA-2026-1", headers=headers).status_code == 401
+
+
+def test_a_signed_in_caseworker_still_needs_a_token(app, intake):
+    create_user(intake.db, "casey", "correct horse battery")
+    browser = app.test_client()
+    browser.post("/login", data={"username": "casey", "password": "correct horse battery"})
+    assert browser.get("/dashboard").status_code == 200
+
+    assert browser.get("/api/v1/submissions/UA-2026-000001").status_code == 401
+
+
+def test_the_openapi_document_needs_no_token(app):
+    assert app.test_client().get("/api/v1/openapi.json").status_code == 200
+
+
+def test_the_api_takes_uploads_without_a_csrf_token(make_app, new_pdf):
+    client = with_token(make_app({"WTF_CSRF_ENABLED": True}))
+
+    assert upload(client, new_pdf()).status_code == 202
+
+
+def test_the_openapi_document_describes_bearer_tokens_and_the_status_link(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert document["security"] == [{"bearerAuth": []}]
+    assert document["paths"]["/api/v1/openapi.json"]["get"]["security"] == []
+    accepted = document["components"]["schemas"]["Accepted"]
+    assert "status_url" in accepted["required"]
+    post = document["paths"]["/api/v1/submissions"]["post"]
+    assert "401" in post["responses"]

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 
@@ -27,17 +28,39 @@ def test_the_upload_page_offers_a_multi_file_pdf_form(client):
     assert 'enctype="multipart/form-data"' in page
     assert 'name="files"' in page
     assert "multiple" in page
-    assert 'accept="application/pdf"' in page
+    assert 'accept="application/pdf,.pdf"' in page
     assert 'name="received"' not in page
 
 
-def test_pages_use_the_local_stylesheet_and_no_scripts(client):
+def test_pages_use_local_styles_and_scripts_only(client):
     page = client.get("/").get_data(as_text=True)
 
     assert "/static/app.css" in page
-    assert "<script" not in page
+    assert '<script src="/static/upload.js" defer></script>' in page
+    assert "<script>" not in page  # no inline script: the CSP forbids it
     assert "style=" not in page
-    assert client.get("/static/app.css").status_code == 200
+    for asset in ("app.css", "upload.js", "status.js"):
+        assert client.get(f"/static/{asset}").status_code == 200
+
+
+def test_the_upload_form_carries_a_csrf_token(make_app):
+    page = make_app({"WTF_CSRF_ENABLED": True}).test_client().get("/").get_data(as_text=True)
+
+    assert 'name="csrf_token"' in page
+
+
+def test_the_upload_page_offers_drag_and_drop(client):
+    page = client.get("/").get_data(as_text=True)
+
+    assert "data-dropzone" in page
+    assert "Drag and drop" in page
+
+
+STATUS_LINK = re.compile(r'href="(/status/st_[A-Za-z0-9_-]+)"')
+
+
+def status_links(page: str) -> list[str]:
+    return STATUS_LINK.findall(page)
 
 
 def test_an_uploaded_file_shows_its_reference_and_status_link(client, new_pdf):
@@ -46,31 +69,36 @@ def test_an_uploaded_file_shows_its_reference_and_status_link(client, new_pdf):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "surgery.pdf" in page
-    assert 'href="/requests/UA-' in page
+    assert re.search(r"UA-\d{4}-\d{6}", page)
+    assert len(status_links(page)) == 1
+    assert "/requests/" not in page
 
 
 def test_each_file_of_a_multi_file_upload_gets_its_own_result(client, new_pdf):
     page = post_files(client, (new_pdf(), "one.pdf"), (new_pdf(), "two.pdf")).get_data(as_text=True)
 
     assert "one.pdf" in page and "two.pdf" in page
-    assert page.count('href="/requests/UA-') == 2
+    assert len(set(status_links(page))) == 2
 
 
 def test_a_file_sent_again_says_it_was_already_received(client, new_pdf):
     data = new_pdf()
-    post_files(client, (data, "first.pdf"))
+    first = post_files(client, (data, "first.pdf")).get_data(as_text=True)
 
     page = post_files(client, (data, "again.pdf")).get_data(as_text=True)
 
-    assert "already received as" in page
-    assert 'href="/requests/UA-' in page
+    assert "We already had this file" in page
+    reference = re.search(r"UA-\d{4}-\d{6}", first).group()
+    assert reference in page
+    link = status_links(page)[0]
+    assert reference in client.get(link).get_data(as_text=True)
 
 
 def test_an_empty_file_is_reported_without_stopping_the_others(client, new_pdf):
     page = post_files(client, (b"", "empty.pdf"), (new_pdf(), "good.pdf")).get_data(as_text=True)
 
     assert "The file is empty." in page
-    assert page.count('href="/requests/UA-') == 1
+    assert len(status_links(page)) == 1
 
 
 def test_a_file_over_the_limit_is_reported_as_too_large(make_app, new_pdf):
@@ -98,10 +126,17 @@ def test_an_upload_without_files_asks_for_one(client):
     assert "Choose at least one PDF file" in response.get_data(as_text=True)
 
 
+# --- The status link ---
+
+
+def status_of(client, make_request, reference: str):
+    return client.get(f"/status/{make_request.tokens[reference]}")
+
+
 def test_the_status_page_shows_each_reason_with_its_message_and_action(client, make_request):
     reference = make_request(status="rejected", reasons=[INACTIVE_AUTHORISER])
 
-    page = client.get(f"/requests/{reference}").get_data(as_text=True)
+    page = status_of(client, make_request, reference).get_data(as_text=True)
 
     assert reference in page
     assert "badge-rejected" in page
@@ -110,12 +145,48 @@ def test_the_status_page_shows_each_reason_with_its_message_and_action(client, m
     assert "Authoriser email address" in page
 
 
-def test_the_status_page_refreshes_itself_while_the_request_is_pending(client, make_request):
+def test_the_status_page_shows_role_names_not_codes(client, make_request):
+    reference = make_request(status="review", fields={"role": "GPP_UA", "org_code": "A81001"})
+
+    page = status_of(client, make_request, reference).get_data(as_text=True)
+
+    assert "GPP Practice User Administrator" in page
+    assert "GPP_UA" not in page
+
+
+def test_the_status_page_follows_a_pending_request_live(client, make_request):
     pending = make_request(status="processing")
     decided = make_request(status="applied")
 
-    assert 'http-equiv="refresh"' in client.get(f"/requests/{pending}").get_data(as_text=True)
-    assert 'http-equiv="refresh"' not in client.get(f"/requests/{decided}").get_data(as_text=True)
+    live = status_of(client, make_request, pending).get_data(as_text=True)
+    done = status_of(client, make_request, decided).get_data(as_text=True)
+
+    assert '<script src="/static/status.js" defer></script>' in live
+    assert 'data-pending="true"' in live
+    assert '<noscript><meta http-equiv="refresh"' in live
+    assert "status.js" not in done
+    assert 'http-equiv="refresh"' not in done
+
+
+def test_the_status_json_says_where_each_request_is(client, make_request):
+    reference = make_request(status="processing")
+    token = make_request.tokens[reference]
+
+    response = client.get(f"/status/{token}.json")
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.get_json() == {
+        "pending": True,
+        "requests": [
+            {
+                "reference": reference,
+                "status": "processing",
+                "status_label": "Being checked",
+                "pending": True,
+            }
+        ],
+    }
 
 
 def test_the_status_page_highlights_low_confidence_fields(client, make_request):
@@ -125,50 +196,93 @@ def test_the_status_page_highlights_low_confidence_fields(client, make_request):
         confidence={"org_name": 1.0, "nominee_name": 0.55},
     )
 
-    page = client.get(f"/requests/{reference}").get_data(as_text=True)
+    page = status_of(client, make_request, reference).get_data(as_text=True)
 
     assert page.count('class="low-confidence"') == 1
     low_row = page.split('class="low-confidence"')[1].split("</tr>")[0]
     assert "Sarah Colins" in low_row
-    assert "55%" in low_row
 
 
-def test_extracted_text_is_escaped_in_the_html(client, make_request):
+def test_the_status_page_shows_no_audit_detail(client, make_request):
+    reference = make_request(status="applied")
+
+    page = status_of(client, make_request, reference).get_data(as_text=True)
+
+    assert "Audit trail" not in page
+    assert "sha256" not in page.lower()
+    assert "processing started" not in page.lower()
+
+
+def test_a_status_link_shows_only_its_own_submission(client, make_request):
+    mine = make_request(filename="mine.pdf", fields={"nominee_name": "Ann Mine"})
+    theirs = make_request(filename="theirs.pdf", fields={"nominee_name": "Tom Theirs"})
+
+    page = status_of(client, make_request, mine).get_data(as_text=True)
+    data = client.get(f"/status/{make_request.tokens[mine]}.json").get_json()
+
+    assert mine in page and "mine.pdf" in page and "Ann Mine" in page
+    assert theirs not in page and "theirs.pdf" not in page and "Tom Theirs" not in page
+    assert [r["reference"] for r in data["requests"]] == [mine]
+
+
+@pytest.mark.parametrize("token", ["st_nothing", "x" * 200, "UA-2026-000001"])
+def test_an_unknown_status_link_reveals_nothing(client, make_request, token):
+    reference = make_request()
+
+    response = client.get(f"/status/{token}")
+    data = client.get(f"/status/{token}.json")
+
+    assert response.status_code == 404
+    assert data.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "This link does not work" in page
+    assert reference not in page and token not in page
+
+
+def test_requests_are_no_longer_public_by_reference(client, make_request):
+    reference = make_request()
+
+    assert client.get(f"/requests/{reference}").status_code == 404
+
+
+def test_status_pages_are_kept_out_of_caches_and_search_engines(client, make_request):
+    reference = make_request()
+
+    response = status_of(client, make_request, reference)
+
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "noindex" in response.headers["X-Robots-Tag"]
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_extracted_text_is_escaped_in_the_html(caseworker, make_request):
     reference = make_request(
         status="review",
         fields={"org_name": "<script>alert('x')</script>", "nominee_email": "a@b.example"},
         reasons=[{**INACTIVE_AUTHORISER, "message": "<b>bold</b>"}],
     )
+    token = make_request.tokens[reference]
 
-    for url in (f"/requests/{reference}", f"/dashboard/requests/{reference}", "/dashboard"):
-        page = client.get(url).get_data(as_text=True)
-        assert "<script>" not in page
-        assert "<b>bold</b>" not in page
-    page = client.get(f"/requests/{reference}").get_data(as_text=True)
+    for url in (f"/status/{token}", f"/dashboard/requests/{reference}", "/dashboard"):
+        page = caseworker.get(url).get_data(as_text=True)
+        assert "<script>alert" not in page, url
+        assert "<b>bold</b>" not in page, url
+    page = caseworker.get(f"/status/{token}").get_data(as_text=True)
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
 
 
-def test_the_status_page_shows_the_history(client, make_request):
+def test_the_status_page_lists_every_form_of_the_same_file(client, intake, make_request):
     reference = make_request()
+    with intake.db.session() as session:
+        first = by_reference(session, reference)
+        session.add(
+            Request(submission_id=first.submission_id, form_index=1, reference="UA-2026-900001")
+        )
 
-    page = client.get(f"/requests/{reference}").get_data(as_text=True)
+    page = status_of(client, make_request, reference).get_data(as_text=True)
 
-    assert "History" in page
-    assert "Received" in page
-
-
-@pytest.mark.parametrize("path", ["/requests/UA-2026-999999", "/dashboard/requests/UA-1"])
-def test_an_unknown_reference_has_a_not_found_page(client, path):
-    response = client.get(path)
-
-    assert response.status_code == 404
-    assert "Request not found" in response.get_data(as_text=True)
-
-
-def test_a_reference_is_found_whatever_its_case(client, make_request):
-    reference = make_request()
-
-    assert client.get(f"/requests/{reference.lower()}").status_code == 200
+    assert reference in page and "UA-2026-900001" in page
+    assert "Your requests" in page
 
 
 def test_the_health_check_reports_the_database_reachable(client):
@@ -188,17 +302,3 @@ def test_the_health_check_fails_when_the_database_is_unreachable(make_app, tmp_p
 
     assert response.status_code == 503
     assert response.get_json()["status"] == "error"
-
-
-def test_the_status_page_links_the_other_forms_of_the_same_file(client, intake, make_request):
-    reference = make_request()
-    with intake.db.session() as session:
-        first = by_reference(session, reference)
-        second = Request(
-            submission_id=first.submission_id, form_index=1, reference="UA-2026-900001"
-        )
-        session.add(second)
-
-    page = client.get(f"/requests/{reference}").get_data(as_text=True)
-
-    assert 'href="/requests/UA-2026-900001"' in page

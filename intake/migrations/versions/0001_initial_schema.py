@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 17:56:48.366134
+Create Date: 2026-11-22 17:57:55.711449
 
 """
 
@@ -123,6 +123,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("sha256"),
     )
     with op.batch_alter_table("submissions", schema=None) as batch_op:
+        batch_op.create_index("ix_submissions_received_on", ["received_on"], unique=False)
         batch_op.create_index("ix_submissions_state", ["state"], unique=False)
 
     op.create_table(
@@ -185,6 +186,7 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_requests_sampled", ["sampled_at", "second_look_at"], unique=False)
         batch_op.create_index("ix_requests_status_created", ["status", "created_at"], unique=False)
+        batch_op.create_index("ix_requests_status_id", ["status", "id"], unique=False)
 
     op.create_table(
         "status_links",
@@ -375,6 +377,7 @@ def downgrade() -> None:
     op.drop_table("watched_files")
     op.drop_table("status_links")
     with op.batch_alter_table("requests", schema=None) as batch_op:
+        batch_op.drop_index("ix_requests_status_id")
         batch_op.drop_index("ix_requests_status_created")
         batch_op.drop_index("ix_requests_sampled")
         batch_op.drop_index("ix_requests_duplicate")
@@ -384,6 +387,7 @@ def downgrade() -> None:
     op.drop_table("users")
     with op.batch_alter_table("submissions", schema=None) as batch_op:
         batch_op.drop_index("ix_submissions_state")
+        batch_op.drop_index("ix_submissions_received_on")
 
     op.drop_table("submissions")
     with op.batch_alter_table("staff", schema=None) as batch_op:

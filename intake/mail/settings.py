@@ -1,0 +1,83 @@
+"""Where the intake mailbox and the outgoing SMTP server are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intake.config import Settings
+
+#: ``none`` (plain, tests and a local relay), ``starttls`` or ``ssl``.
+SECURITY = ("none", "starttls", "ssl")
+
+
+@dataclass(frozen=True)
+class MailboxSettings:
+    """The IMAP mailbox forms are emailed to, and how much one poll may do."""
+
+    host: str
+    port: int = 993
+    user: str = ""
+    password: str = ""
+    folder: str = "INBOX"
+    security: str = "ssl"
+    timeout_s: float = 60.0
+    #: A message bigger than this (RFC822.SIZE) is not downloaded at all.
+    max_message_bytes: int = 50_000_000
+    #: At most this many new messages are taken per poll.
+    batch: int = 50
+    #: Base of the status links in acknowledgements (``<public_url>/status/<token>``).
+    public_url: str = "http://127.0.0.1:8000"
+    #: The service's own addresses: mail from them is never answered (no loops).
+    own_addresses: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.security not in SECURITY:
+            raise ValueError(f"mailbox security must be one of {SECURITY}, not {self.security!r}")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The SMTP server outgoing mail is handed to."""
+
+    host: str
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    security: str = "none"
+    timeout_s: float = 30.0
+    mail_from: str = "pcse-intake@localhost"
+
+    def __post_init__(self) -> None:
+        if self.security not in SECURITY:
+            raise ValueError(f"SMTP security must be one of {SECURITY}, not {self.security!r}")
+
+
+def mailbox_settings(settings: Settings) -> MailboxSettings | None:
+    """The mailbox settings, or ``None`` when no ``INTAKE_IMAP_HOST`` is set."""
+    if not settings.imap_host:
+        return None
+    return MailboxSettings(
+        host=settings.imap_host,
+        port=settings.imap_port,
+        user=settings.imap_user,
+        password=settings.imap_password,
+        folder=settings.imap_folder,
+        security=settings.imap_security,
+        max_message_bytes=settings.mail_max_message_bytes,
+        public_url=settings.public_url,
+        own_addresses=(settings.mail_from,),
+    )
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings | None:
+    """The SMTP settings, or ``None`` when no ``INTAKE_SMTP_HOST`` is set."""
+    if not settings.smtp_host:
+        return None
+    return SmtpSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        user=settings.smtp_user,
+        password=settings.smtp_password,
+        security=settings.smtp_security,
+        mail_from=settings.mail_from,
+    )

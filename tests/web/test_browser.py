@@ -1,0 +1,364 @@
+"""The real app in headless Chromium: a requester uploads, a caseworker decides.
+
+One server for the module: the app under waitress on a free 127.0.0.1 port,
+a real worker process on the embedded broker, the sample directory loaded,
+and the sample forms already submitted so the dashboard has something in it.
+Debian's Chromium drives it through Playwright (which never downloads a
+browser of its own). Each page is saved under ``docs/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import select, update
+from waitress import create_server
+
+from intake import oversight
+from intake.accounts import create_user
+from intake.directory import import_directory
+from intake.models import Request, Status
+from intake.service import Intake
+from intake.submissions import accept
+from sample_forms.catalogue import EXISTING_ADMIN, GP_PARTNER
+from sample_forms.generate import render
+from sample_forms.scenarios import RECEIVED, Sample
+from tasks.processing import enqueue
+from tests.conftest import ROOT, WorkerProcess, make_settings
+from web import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--lang=en-GB",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CONTEXT = {"viewport": {"width": 1366, "height": 900}, "locale": "en-GB", "timezone_id": "UTC"}
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PASSWORD = "correct horse battery"
+SAMPLES = ROOT / "sample_forms"
+#: Sample forms submitted (as received on their scenario date) before the tests.
+BACKGROUND = [
+    "applied_gp_partner.pdf",
+    "applied_caldicott_acroform_by_key.pdf",
+    "rejected_org_closed.pdf",
+    "rejected_role_not_ua.pdf",
+    "rejected_not_a_pdf.pdf",
+    "review_authoriser_name_mismatch.pdf",
+    "two_requests_ael_and_nominee_not_at_org.pdf",
+]
+
+
+@dataclasses.dataclass
+class Live:
+    url: str
+    intake: Intake
+    tmp: Path
+
+    def wait_until_decided(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.intake.db.session() as session:
+                open_ = session.scalar(
+                    select(Request.id).where(
+                        Request.status.in_([Status.RECEIVED, Status.PROCESSING])
+                    )
+                )
+            if open_ is None:
+                return
+            time.sleep(0.2)
+        raise AssertionError("the worker did not decide the background forms in time")
+
+
+def dated_today(sample_request, name: str) -> tuple[str, bytes]:
+    """A sample form signed a few days ago, so a web upload (received today)
+    gets the scenario's outcome whatever day the tests run."""
+    signed = (dt.date.today() - dt.timedelta(days=3)).strftime("%d/%m/%Y")
+    redated = dataclasses.replace(
+        sample_request, values={**sample_request.values, "date_signed": signed}
+    )
+    return name, render(Sample(name, (redated,)))
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory) -> Iterator[Live]:
+    tmp = tmp_path_factory.mktemp("browser")
+    settings = make_settings(tmp, sweep_interval_s=2, resend_after_s=5)
+    intake = Intake.start(settings)
+    import_directory(intake.db, SAMPLES / "directory")
+    create_user(intake.db, "casey", PASSWORD, display_name="Casey Jones")
+    create_user(intake.db, "ada", PASSWORD, role="admin", display_name="Ada Admin")
+    app = create_app({"INTAKE_SETTINGS": settings})
+    server = create_server(app, host="127.0.0.1", port=0, threads=6)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    worker = WorkerProcess(settings, tmp / "worker.log").start(intake)
+    try:
+        for name in BACKGROUND:
+            with app.app_context():
+                accept(
+                    intake.db,
+                    intake.store,
+                    (SAMPLES / name).read_bytes(),
+                    filename=name,
+                    channel="api" if "acroform" in name else "email",
+                    received_on=RECEIVED,
+                    sender="practice@nhs.example" if "acroform" not in name else None,
+                    max_bytes=settings.max_upload_bytes,
+                    after_commit=enqueue,
+                )
+        yield Live(f"http://127.0.0.1:{server.effective_port}", intake, tmp)
+    finally:
+        worker.stop()
+        server.close()
+        intake.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(**CONTEXT)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+
+    def console(message) -> None:
+        # A CSP violation or script error shows up as a console error; a page
+        # answered 404 on purpose is checked by its test.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def response(answer) -> None:
+        if answer.status >= 400 and answer.request.resource_type not in ("document", "fetch"):
+            errors.append(f"{answer.status} {answer.url}")
+
+    page.on("console", console)
+    page.on("response", response)
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, live: Live, username: str = "casey", screenshot: bool = False) -> None:
+    page.goto(f"{live.url}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    if screenshot:
+        shot(page, "login")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def upload(page: Page, live: Live, *files: tuple[str, bytes]) -> None:
+    """Choose files on the upload page (the caller presses Upload)."""
+    page.goto(live.url + "/")
+    page.set_input_files(
+        "#files",
+        [{"name": name, "mimeType": "application/pdf", "buffer": data} for name, data in files],
+    )
+    expect(page.locator("[data-file-list] li")).to_have_count(len(files))
+
+
+def test_a_requester_uploads_and_a_caseworker_applies_it_with_a_note(
+    live: Live, page: Page, browser: Browser
+):
+    name, data = dated_today(EXISTING_ADMIN, "review_user_admin_exists.pdf")
+    upload(page, live, (name, data))
+    shot(page, "upload")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("heading", name="Your upload")).to_be_visible()
+    reference = page.locator(".references strong").first.inner_text()
+    assert re.fullmatch(r"UA-\d{4}-\d{6}", reference)
+    shot(page, "results")
+
+    page.get_by_role("link", name="Follow its progress").click()
+    assert "/status/st_" in page.url
+    # The page follows the request by itself: no reload from the test.
+    expect(page.locator(".request-card .badge")).to_have_text(
+        re.compile("With a caseworker", re.I), timeout=45_000
+    )
+    expect(page.get_by_text("A PCSE caseworker is checking this request")).to_be_visible()
+    expect(page.get_by_text("PL Organisation User Administrator")).to_be_visible()
+    assert "PL_UA" not in page.content()
+    assert "Audit trail" not in page.content()
+    shot(page, "status")
+
+    live.wait_until_decided()
+    _age_some_review_cases(live, reference)
+
+    caseworker = browser.new_context(**CONTEXT).new_page()
+    sign_in(caseworker, live, screenshot=True)
+    expect(caseworker.get_by_role("heading", name="Requests")).to_be_visible()
+    with live.intake.db.session() as session:
+        total = len(session.scalars(select(Request.id)).all())
+    expect(caseworker.locator("table.requests tbody tr")).to_have_count(total)
+    shot(caseworker, "dashboard")
+
+    caseworker.get_by_role("link", name="Exception queue", exact=True).click()
+    row = caseworker.locator("tr", has_text=reference)
+    expect(row).to_be_visible()
+    expect(caseworker.locator("tr.escalated")).to_have_count(1)
+    shot(caseworker, "exception_queue")
+
+    row.get_by_role("link", name=reference).click()
+    expect(caseworker.get_by_role("heading", name=reference)).to_be_visible()
+    image = caseworker.locator(".page-image img").first
+    expect(image).to_be_visible()
+    caseworker.wait_for_function(
+        "img => img.complete && img.naturalWidth > 500", arg=image.element_handle()
+    )
+    expect(caseworker.locator("code.reason-code", has_text="USER_ADMIN_EXISTS")).to_be_visible()
+    shot(caseworker, "detail")
+
+    # No note: the browser refuses (required); the server refuses too.
+    caseworker.get_by_label("Note (required)").fill(
+        "Checked with the practice by phone: the current administrator left in October."
+    )
+    caseworker.get_by_role("button", name="Apply the role").click()
+    expect(caseworker.get_by_text(f"{reference} is now applied.")).to_be_visible()
+    expect(caseworker.locator(".detail-head .badge")).to_have_text(re.compile("Applied", re.I))
+    expect(caseworker.get_by_text("Caseworker's note:")).to_be_visible()
+    trail = caseworker.locator("table.audit")
+    expect(trail.get_by_text("Caseworker applied")).to_be_visible()
+    expect(trail.get_by_text("the current administrator left in October")).to_be_visible()
+    shot(caseworker, "detail_applied")
+
+    # The requester's page now shows the outcome.
+    page.reload()
+    expect(page.locator(".request-card .badge")).to_have_text(re.compile("Applied", re.I))
+    caseworker.context.close()
+
+
+def _age_some_review_cases(live: Live, fresh: str) -> None:
+    """Back-date one older review case past the limit and escalate it."""
+    with live.intake.db.session() as session:
+        oldest = session.scalar(
+            select(Request.id)
+            .where(Request.status == Status.REVIEW, Request.reference != fresh)
+            .order_by(Request.id)
+        )
+        session.execute(
+            update(Request)
+            .where(Request.id == oldest)
+            .values(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=9))
+        )
+    assert oversight.escalate_overdue(live.intake.db, older_than_days=5)
+
+
+def test_a_requesters_link_shows_only_their_request(live: Live, page: Page, browser: Browser):
+    upload(page, live, dated_today(GP_PARTNER, "riverside.pdf"))
+    page.get_by_role("button", name="Upload").click()
+    mine = page.locator(".references strong").first.inner_text()
+    page.get_by_role("link", name="Follow its progress").click()
+    my_link = page.url
+
+    other = browser.new_context(**CONTEXT).new_page()
+    upload(other, live, ("other.pdf", (SAMPLES / "rejected_org_closed.pdf").read_bytes() + b" "))
+    other.get_by_role("button", name="Upload").click()
+    theirs = other.locator(".references strong").first.inner_text()
+    other.context.close()
+
+    page.goto(my_link)
+    expect(page.get_by_role("heading", name=mine)).to_be_visible()
+    content = page.content()
+    assert theirs not in content
+    assert "other.pdf" not in content
+    # Another token, a mangled one: nothing but a plain not-found page.
+    page.goto(my_link[:-4] + "AAAA")
+    expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
+    assert mine not in page.content()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard",
+        "/dashboard/queue",
+        "/dashboard/audit",
+        "/dashboard/requests/UA-2026-000001",
+        "/dashboard/requests/UA-2026-000001/pages/0.png",
+        "/dashboard/requests/UA-2026-000001/file",
+        "/admin/tokens",
+    ],
+)
+def test_a_logged_out_visitor_is_sent_to_sign_in(live: Live, page: Page, path: str):
+    page.goto(live.url + path)
+
+    assert page.url.startswith(f"{live.url}/login")
+    expect(page.get_by_role("heading", name="Caseworker sign in")).to_be_visible()
+    assert "UA-2026-000001" not in page.locator("main").inner_text()
+
+
+def test_a_logged_out_visitor_gets_401_from_the_api(live: Live, page: Page):
+    for path in ("/api/v1/submissions/UA-2026-000001",):
+        response = page.request.get(live.url + path)
+        assert response.status == 401
+        assert response.json()["error"]["code"] == "UNAUTHORISED"
+    assert page.request.get(live.url + "/api/v1/openapi.json").status == 200
+
+
+def test_a_caseworker_records_a_second_look(live: Live, page: Page):
+    live.wait_until_decided()
+    with live.intake.db.session() as session:
+        applied = session.scalars(
+            select(Request)
+            .where(Request.status == Status.APPLIED, Request.decided_by == "system")
+            .order_by(Request.id)
+        ).all()
+        for request in applied:
+            oversight.maybe_sample(session, request, share=1.0)
+    sign_in(page, live)
+    page.get_by_role("link", name="Second looks", exact=True).click()
+    rows = page.locator("table.second-looks tbody tr")
+    expect(rows).to_have_count(len(applied))
+    shot(page, "audit_queue")
+
+    first = rows.first
+    reference = first.locator("a").first.inner_text()
+    first.get_by_label("Agree", exact=True).check()
+    first.get_by_placeholder("What you checked").fill("Authoriser confirmed on the partner list.")
+    first.get_by_role("button", name="Record").click()
+    expect(page.get_by_text(f"Second look at {reference} recorded.")).to_be_visible()
+    expect(page.locator("table.second-looks tbody tr")).to_have_count(len(applied) - 1)
+
+
+def test_an_admin_creates_an_api_token_shown_once(live: Live, page: Page):
+    sign_in(page, live, "ada")
+    page.get_by_role("link", name="Admin", exact=True).click()
+    page.get_by_label("New token's name").fill("email-bridge")
+    page.get_by_role("button", name="Create token").click()
+    token = page.locator("[data-new-token]").inner_text()
+    assert token.startswith("itk_")
+    response = page.request.get(
+        live.url + "/api/v1/submissions/UA-2026-000001",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status == 200
+    shot(page, "admin_tokens")
+
+    page.goto(live.url + "/admin/tokens")
+    assert token not in page.content()

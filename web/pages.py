@@ -1,0 +1,124 @@
+"""What the pages show about requests, and the template filters that format it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+
+from intake.models import Request, Status
+from intake.oversight import age_days
+from intake.service import Intake
+from verification.fields import FIELD_KEYS, label
+from verification.normalise import LOW_CONFIDENCE_THRESHOLD
+from verification.reasons import HARD_LIMITS
+from verification.roles import ROLES
+
+STATUS_LABELS = {
+    Status.RECEIVED: "Received",
+    Status.PROCESSING: "Being checked",
+    Status.APPLIED: "Applied",
+    Status.REJECTED: "Rejected",
+    Status.REVIEW: "With a caseworker",
+}
+#: The same in a caseworker's words.
+STATUS_SHORT = {
+    Status.RECEIVED: "Received",
+    Status.PROCESSING: "Processing",
+    Status.APPLIED: "Applied",
+    Status.REJECTED: "Rejected",
+    Status.REVIEW: "Review",
+}
+#: Statuses that will change by themselves soon: their pages follow them live.
+PENDING_STATUSES = frozenset({Status.RECEIVED, Status.PROCESSING})
+
+CHANNEL_LABELS = {
+    "web": "Web upload",
+    "api": "API",
+    "email": "Email",
+    "folder": "Watched folder",
+    "cli": "Command line",
+}
+
+
+def intake_service() -> Intake:
+    return current_app.extensions["intake"]
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    key: str
+    label: str
+    value: Any
+    confidence: float | None
+
+    @property
+    def low_confidence(self) -> bool:
+        return self.confidence is not None and self.confidence < LOW_CONFIDENCE_THRESHOLD
+
+
+def field_rows(request: Request) -> list[FieldRow]:
+    """Every form field of ``request`` with its value and confidence, in form order."""
+    fields = request.fields or {}
+    confidence = request.confidence or {}
+    return [FieldRow(key, label(key), fields.get(key), confidence.get(key)) for key in FIELD_KEYS]
+
+
+def hard_limits(request: Request) -> list[dict[str, Any]]:
+    """The request's stored reasons that no caseworker may override."""
+    return [r for r in request.reasons or [] if r.get("code") in HARD_LIMITS]
+
+
+def is_pending(request: Request) -> bool:
+    return request.status in PENDING_STATUSES
+
+
+def role_name(value: Any) -> str:
+    """A role code as its name on the form; anything else as written.
+
+    >>> role_name("GPP_UA")
+    'GPP Practice User Administrator'
+    """
+    role = ROLES.get(value) if isinstance(value, str) else None
+    return role.name if role else ("" if value is None else str(value))
+
+
+def _when(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # SQLite hands back naive UTC
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).strftime("%-d %b %Y %H:%M UTC")
+
+
+def _day(value: dt.date | None) -> str:
+    return value.strftime("%-d %b %Y") if value else ""
+
+
+def _field_value(value: Any, key: str | None = None) -> str:
+    if value is None:
+        return "Not read"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if key == "role":
+        return role_name(value)
+    return str(value)
+
+
+def init_app(app: Flask) -> None:
+    """Register the template filters every page uses."""
+    filters = {
+        "status_label": lambda status: STATUS_LABELS.get(status, status),
+        "status_short": lambda status: STATUS_SHORT.get(status, status),
+        "field_label": label,
+        "when": _when,
+        "day": _day,
+        "field_value": _field_value,
+        "role_name": role_name,
+        "channel_label": lambda channel: CHANNEL_LABELS.get(channel, channel),
+        "age_days": age_days,
+        "add_one": lambda n: n + 1,
+    }
+    app.jinja_env.filters.update(filters)
