@@ -68,6 +68,17 @@ def describe(data: bytes) -> str:
     return "the file is plain text, not a PDF"
 
 
+def _known_other_format(data: bytes) -> bool:
+    """Whether the bytes start with another format's signature.
+
+    >>> _known_other_format(b"PK\x03\x04...%PDF-1.7")
+    True
+    >>> _known_other_format(b"%PDF-1.7")
+    False
+    """
+    return not data.startswith(b"%PDF-") and any(data.startswith(m) for m, _ in _SIGNATURES)
+
+
 def load(path: pathlib.Path, limits: ReadLimits) -> bytes:
     """The file's bytes, once they look like a whole PDF within the size limit.
 
@@ -82,7 +93,9 @@ def load(path: pathlib.Path, limits: ReadLimits) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise PdfUnreadable(f"the file could not be opened: {exc.strerror or exc}") from exc
-    if b"%PDF-" not in data[: HEADER_SEARCH + 5]:
+    # Readers allow junk before the header, but not a known other format:
+    # a ZIP (or Word file) that stores a PDF inside it is still not a PDF.
+    if b"%PDF-" not in data[: HEADER_SEARCH + 5] or _known_other_format(data):
         raise NotAPdf(describe(data))
     if b"%%EOF" not in data[-EOF_SEARCH:]:
         raise PdfUnreadable("the file stops before its end (it is truncated or damaged)")
