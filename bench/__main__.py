@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import dashboard, directory, reading, results, verify
+from bench import dashboard, directory, pipeline, reading, results, verify
 from bench.run import Run
 
 Section = Callable[[Run], dict[str, Any]]
@@ -34,6 +34,7 @@ SECTIONS: dict[str, Section] = {
     "verify": verify.run,
     "reading": _filling(reading.run),
     "dashboard": _filling(dashboard.run),
+    "pipeline": pipeline.run,
 }
 
 

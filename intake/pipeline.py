@@ -29,7 +29,7 @@ from intake.directory import SqlDirectory
 from intake.grants import apply_action, lock_organisation
 from intake.models import Request, Status, Submission, SubmissionState, utcnow
 from intake.reading import FIELD_KEYS, DocumentReading, PdfUnreadable, ReadError, ReadLimits
-from intake.sandbox import SandboxLimits, read_bounded
+from intake.sandbox import PendingRead, SandboxLimits, begin_bounded
 from intake.storage import FileStore
 from intake.submissions import make_reference
 from verification.reasons import Finding, Outcome, ReasonCode
@@ -57,7 +57,7 @@ def claim(db: Database, submission_id: int) -> Claim | None:
     worker has it (or it is done)."""
     token = str(uuid.uuid4())
     with db.session() as session:
-        result = session.execute(
+        attempt = session.execute(
             update(Submission)
             .where(Submission.id == submission_id, Submission.state == SubmissionState.RECEIVED)
             .values(
@@ -66,15 +66,15 @@ def claim(db: Database, submission_id: int) -> Claim | None:
                 claimed_at=utcnow(),
                 attempts=Submission.attempts + 1,
             )
-        )
-        if result.rowcount != 1:
+            .returning(Submission.attempts)
+        ).scalar_one_or_none()
+        if attempt is None:
             return None
         session.execute(
             update(Request)
             .where(Request.submission_id == submission_id, Request.status == Status.RECEIVED)
             .values(status=Status.PROCESSING)
         )
-        attempt = session.get_one(Submission, submission_id).attempts
         audit.record(
             session,
             "processing started",
@@ -112,6 +112,44 @@ def release(db: Database, work: Claim, error: str) -> None:
             )
 
 
+def handle(
+    db: Database,
+    store: FileStore,
+    submission_id: int,
+    limits: ReadLimits,
+    *,
+    quarantine_after: int = 3,
+    sandbox: SandboxLimits | None = None,
+    sample_share: float = 0.0,
+) -> list[str] | None:
+    """Claim, read and decide one submission: what a worker does with a
+    message. Returns its references, or ``None`` if it was not ours to take.
+
+    The file goes to the reader child *before* the claim is committed, so
+    the claim's round trip to the database overlaps the reading. On an
+    unexpected error the claim is given back (and the error re-raised) so
+    the submission is tried again.
+    """
+    with db.session() as session:
+        row = session.execute(
+            select(Submission.stored_name, Submission.state).where(Submission.id == submission_id)
+        ).one_or_none()
+    if row is None or row.state != SubmissionState.RECEIVED:
+        return None
+    pending = begin_bounded(store.path(row.stored_name), limits, sandbox)
+    work = claim(db, submission_id)
+    if work is None:
+        pending.discard()
+        return None
+    try:
+        return _read_and_decide(db, work, pending, quarantine_after, sample_share)
+    except ClaimLost:
+        raise
+    except Exception as exc:
+        release(db, work, repr(exc))
+        raise
+
+
 def process(
     db: Database,
     store: FileStore,
@@ -122,25 +160,29 @@ def process(
     sandbox: SandboxLimits | None = None,
     sample_share: float = 0.0,
 ) -> list[str]:
-    """Read (in the bounded reader child) and decide a claimed submission;
-    returns its references.
-
-    A file that has already been tried ``quarantine_after`` times (each time
-    its reader crashed or its worker died) is not read again: it is rejected
-    as unreadable and set aside. ``ReaderCrashed`` propagates so the task can
-    retry.
-    """
+    """Read and decide a submission already claimed; returns its references."""
     with db.session() as session:
         stored_name = session.get_one(Submission, work.submission_id).stored_name
+    pending = begin_bounded(store.path(stored_name), limits, sandbox)
+    return _read_and_decide(db, work, pending, quarantine_after, sample_share)
+
+
+def _read_and_decide(
+    db: Database, work: Claim, pending: PendingRead, quarantine_after: int, sample_share: float
+) -> list[str]:
+    """A file already tried ``quarantine_after`` times (each time its reader
+    crashed or its worker died) is not read again: it is rejected as
+    unreadable and set aside. ``ReaderCrashed`` propagates."""
     reading: DocumentReading | ReadError
     if work.attempt > quarantine_after:
+        pending.discard()
         reading = PdfUnreadable(
             f"The file stopped the reader {work.attempt - 1} times, so it was set aside "
             "unread. Send the form again as a new PDF."
         )
     else:
         try:
-            reading = read_bounded(store.path(stored_name), limits, sandbox)
+            reading = pending.result()
         except ReadError as error:
             reading = error
     return decide(db, work, reading, sample_share=sample_share)
@@ -173,6 +215,7 @@ def decide(
         first = session.scalars(
             select(Request).where(Request.submission_id == submission.id, Request.form_index == 0)
         ).one()
+        decided = [first]
         if isinstance(reading, ReadError):
             _finish_unread(
                 session, first, [Finding(ReasonCode(reading.code), detail=reading.message)]
@@ -185,8 +228,10 @@ def decide(
         else:
             for index, form in enumerate(reading.forms):
                 request = first if index == 0 else _new_request(session, submission, index)
+                if index:
+                    decided.append(request)
                 _verify_form(session, submission, request, form, reading, sample_share)
-        return [r.reference for r in submission.requests if r.reference]
+        return [r.reference for r in decided if r.reference]
 
 
 def _new_request(session: Session, submission: Submission, index: int) -> Request:

@@ -97,22 +97,36 @@ class ReaderProcess:
 
     def read(self, path: Path, limits: ReadLimits) -> DocumentReading:
         """Read ``path`` in the child; raises ``ReadError`` or ``ReaderCrashed``."""
-        with self._lock:
+        return self.begin(path, limits).result()
+
+    def begin(self, path: Path, limits: ReadLimits) -> PendingRead:
+        """Send ``path`` to the child and return at once; the caller may do
+        other work (claim the submission) before asking for the result."""
+        self._lock.acquire()
+        try:
             if self._proc is None or self._proc.poll() is not None:
                 self._proc = self._start()
                 self._served = 0
             request = {"path": str(path), "limits": dataclasses.asdict(limits)}
+            assert self._proc.stdin is not None
+            self._proc.stdin.write(json.dumps(request).encode() + b"\n")
+            self._proc.stdin.flush()
+            sent = True
+        except OSError:  # the child's end of the pipe is gone
+            sent = False
+        return PendingRead(self, sent)
+
+    def _finish(self, sent: bool) -> DocumentReading:
+        """Wait for the answer to the request in flight (lock held by begin)."""
+        try:
             try:
-                assert self._proc.stdin is not None
-                self._proc.stdin.write(json.dumps(request).encode() + b"\n")
-                self._proc.stdin.flush()
-                line = self._answer(self._proc)
+                line = self._answer(self._proc) if sent and self._proc else None
             except TimeoutError:  # before OSError, of which it is a kind
                 self._kill()
                 raise PdfUnreadable(
                     f"Reading the file took longer than {self.limits.wall_s:.0f} seconds."
                 ) from None
-            except OSError:  # the child's end of the pipe is gone
+            except OSError:
                 line = None
             if not line:
                 self._kill()
@@ -124,6 +138,8 @@ class ReaderProcess:
                 or answer.get("rss_mb", 0) > self.limits.recycle_rss_mb
             ):
                 self.close()
+        finally:
+            self._lock.release()
         if "error" in answer:
             error = NotAPdf if answer["error"] == "NOT_A_PDF" else PdfUnreadable
             raise error(answer["message"])
@@ -155,6 +171,28 @@ class ReaderProcess:
             self._proc = None
 
 
+class PendingRead:
+    """A file being read in the child; ask for :meth:`result` exactly once."""
+
+    def __init__(self, reader: ReaderProcess, sent: bool) -> None:
+        self._reader = reader
+        self._sent = sent
+        self._done = False
+
+    def result(self) -> DocumentReading:
+        """The reading; raises ``ReadError`` or ``ReaderCrashed``."""
+        if self._done:
+            raise RuntimeError("the result of a read was already taken")
+        self._done = True
+        return self._reader._finish(self._sent)
+
+    def discard(self) -> None:
+        """Drop the reading (the submission was not ours after all)."""
+        if not self._done:
+            with contextlib.suppress(ReadError, ReaderCrashed):
+                self.result()
+
+
 _reader: ReaderProcess | None = None
 
 
@@ -175,6 +213,13 @@ def warm_up(sandbox: SandboxLimits | None = None) -> None:
             reader._proc = reader._start()
 
 
+def begin_bounded(
+    path: Path, limits: ReadLimits, sandbox: SandboxLimits | None = None
+) -> PendingRead:
+    """Start reading a PDF in this process's reader child; see :class:`PendingRead`."""
+    return _reader_for(sandbox).begin(path, limits)
+
+
 def read_bounded(
     path: Path, limits: ReadLimits, sandbox: SandboxLimits | None = None
 ) -> DocumentReading:
@@ -185,7 +230,9 @@ def read_bounded(
 __all__ = [
     "ReadError",
     "ReaderCrashed",
+    "PendingRead",
     "ReaderProcess",
+    "begin_bounded",
     "SandboxLimits",
     "read_bounded",
     "warm_up",

@@ -33,24 +33,21 @@ def enqueue(submission_id: int) -> None:
 def process_submission(self, submission_id: int) -> None:
     """Claim, read and decide one submission (a duplicate message does nothing)."""
     intake = _intake()
-    work = pipeline.claim(intake.db, submission_id)
-    if work is None:
-        return
+    settings = intake.settings
     try:
-        pipeline.process(
+        pipeline.handle(
             intake.db,
             intake.store,
-            work,
+            submission_id,
             intake.limits,
-            quarantine_after=intake.settings.quarantine_after,
+            quarantine_after=settings.quarantine_after,
             sandbox=intake.sandbox,
-            sample_share=intake.settings.sample_share,
+            sample_share=settings.sample_share,
         )
     except pipeline.ClaimLost:
         log.warning("submission %s was taken over by another worker", submission_id)
-    except Exception as exc:
+    except Exception as exc:  # the claim was given back: try again later
         log.exception("submission %s failed", submission_id)
-        pipeline.release(intake.db, work, repr(exc))
         countdown = BACKOFF[min(self.request.retries, len(BACKOFF) - 1)]
         raise self.retry(exc=exc, countdown=countdown) from exc
 
