@@ -48,6 +48,8 @@ class Settings:
     review_escalate_after_days: int = 5
     #: Share of auto-applied requests sampled for a caseworker's second look.
     sample_share: float = 0.05
+    #: Where rate-limit counters are kept (shared by every web process).
+    ratelimit_storage_url: str = "memory://"
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     smtp_host: str | None = None
@@ -100,6 +102,9 @@ class Settings:
             quarantine_after=_int(env, "INTAKE_QUARANTINE_AFTER", 3, minimum=1),
             review_escalate_after_days=_int(env, "INTAKE_REVIEW_ESCALATE_AFTER_DAYS", 5, minimum=1),
             sample_share=_share(env, "INTAKE_SAMPLE_SHARE", 0.05),
+            ratelimit_storage_url=env.get(
+                "INTAKE_RATELIMIT_STORAGE_URL", env.get("INTAKE_BROKER_URL", "memory://")
+            ),
             web_host=env.get("INTAKE_WEB_HOST", "127.0.0.1"),
             web_port=_int(env, "INTAKE_WEB_PORT", 8000, minimum=1, maximum=65535),
             smtp_host=env.get("INTAKE_SMTP_HOST"),

@@ -29,9 +29,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["intake"] = Intake.start(settings)
     celery_init_app(app)
 
-    from web import admin, api, auth, dashboard, pages, security, views
+    from web import admin, api, auth, dashboard, limits, pages, security, views
 
     security.init_app(app)
+    limits.init_app(app, settings.ratelimit_storage_url)
     auth.init_app(app)
     pages.init_app(app)
     app.register_blueprint(views.bp)

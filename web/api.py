@@ -17,6 +17,8 @@ from intake.submissions import UploadRejected, accept
 from tasks.processing import enqueue
 from verification.fields import FIELD_KEYS
 from verification.reasons import ReasonCode
+from web import limits
+from web.limits import limiter
 from web.security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -107,6 +109,7 @@ def parse_received(raw: str | None) -> dt.date | None:
 
 
 @bp.post("/submissions")
+@limiter.limit(limits.API_WRITE, key_func=limits.api_key)
 def create_submission():
     upload = request.files.get("file")
     if upload is None:
@@ -147,6 +150,7 @@ def create_submission():
 
 
 @bp.get("/submissions/<reference>")
+@limiter.limit(limits.API_READ, key_func=limits.api_key)
 def get_submission(reference: str):
     with _intake().db.session() as session:
         found = queries.by_reference(session, reference.strip().upper())

@@ -24,6 +24,8 @@ from wtforms.validators import DataRequired
 from intake import audit
 from intake.accounts import authenticate
 from intake.models import User
+from web import limits
+from web.limits import limiter
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -99,6 +101,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(limits.LOGIN, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():

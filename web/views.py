@@ -18,6 +18,8 @@ from intake import queries
 from intake.models import Request
 from intake.submissions import UploadRejected, accept, submission_for_status_token
 from tasks.processing import enqueue
+from web import limits
+from web.limits import limiter
 from web.pages import STATUS_LABELS, field_rows, intake_service, is_pending
 
 bp = Blueprint("views", __name__)
@@ -44,6 +46,7 @@ def upload_form():
 
 
 @bp.post("/upload")
+@limiter.limit(limits.UPLOAD)
 def upload():
     # Each file may be up to the per-request limit, and a form may carry several.
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
@@ -112,6 +115,7 @@ def _link_not_found():
 
 
 @bp.get("/status/<token>")
+@limiter.limit(limits.STATUS)
 def status(token: str):
     found = _requests_for_token(token)
     if found is None:
@@ -127,6 +131,7 @@ def status(token: str):
 
 
 @bp.get("/status/<token>.json")
+@limiter.limit(limits.STATUS)
 def status_json(token: str):
     found = _requests_for_token(token)
     if found is None:

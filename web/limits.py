@@ -1,0 +1,64 @@
+"""Rate limits (Flask-Limiter), counted in storage every web process shares.
+
+With Redis configured the counters live there (``INTAKE_RATELIMIT_STORAGE_URL``,
+default: the broker's Redis), so limits hold across processes and machines;
+the single-machine default counts in memory of the one web process.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import TooManyRequests
+
+from intake.accounts import token_hash
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+#: Default limits, per client address (the API: per token). Each can be
+#: changed with the Flask config key ``RATELIMIT_<NAME>``.
+DEFAULTS = {
+    "LOGIN": "10 per minute",
+    "UPLOAD": "30 per minute",
+    "STATUS": "120 per minute",
+    "API_WRITE": "120 per minute",
+    "API_READ": "600 per minute",
+}
+
+
+def _configured(name: str):
+    def value() -> str:
+        return current_app.config.get(f"RATELIMIT_{name}", DEFAULTS[name])
+
+    return value
+
+
+LOGIN = _configured("LOGIN")
+UPLOAD = _configured("UPLOAD")
+STATUS = _configured("STATUS")
+API_WRITE = _configured("API_WRITE")
+API_READ = _configured("API_READ")
+
+
+def api_key() -> str:
+    """Limit the API per token (by its hash: tokens never reach the storage),
+    else per address."""
+    token = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    return f"token:{token_hash(token)[:24]}" if token else get_remote_address()
+
+
+def init_app(app: Flask, storage_url: str) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", storage_url)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+
+    @app.errorhandler(TooManyRequests)
+    def _too_many(error: TooManyRequests):
+        if request.path.startswith("/api/"):
+            from web.api import error_response
+
+            return error_response(
+                429, "RATE_LIMITED", f"Too many requests ({error.description}); slow down."
+            )
+        return render_template("too_many.html", limit=error.description), 429
