@@ -4,14 +4,18 @@ One server for the module: the app under waitress on a free 127.0.0.1 port,
 a real worker process on the embedded broker, the sample directory loaded,
 and the sample forms already submitted so the dashboard has something in it.
 Debian's Chromium drives it through Playwright (which never downloads a
-browser of its own). Each page is saved under ``docs/screenshots/``.
+browser of its own). Each page is screenshotted; with INTAKE_SCREENSHOTS=1 the
+pictures replace those under ``docs/screenshots/`` (otherwise they go to a
+temporary folder, so a test run leaves the tree clean).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -46,7 +50,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 CONTEXT = {"viewport": {"width": 1366, "height": 900}, "locale": "en-GB", "timezone_id": "UTC"}
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("INTAKE_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "intake-screenshots"
+)
 PASSWORD = "correct horse battery"
 SAMPLES = ROOT / "sample_forms"
 #: Sample forms submitted (as received on their scenario date) before the tests.
