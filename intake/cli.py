@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import signal
 import socket
@@ -265,6 +264,11 @@ def serve(workers: int) -> None:
         f"  broker:   {settings.broker_url or 'embedded (' + str(settings.broker_dir) + ')'}\n"
         "Ctrl-C stops it.\n"
     )
+    if not _has_users(app.extensions["intake"]):
+        click.echo(
+            "No caseworker accounts yet. To sign in to the dashboard, add one:\n"
+            "  .venv/bin/intake users add yourname --role admin\n"
+        )
 
     def stop(*_: object) -> None:
         worker_proc.terminate()
@@ -281,8 +285,13 @@ def serve(workers: int) -> None:
             worker_proc.kill()
 
 
-def _echo_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+def _has_users(intake) -> bool:
+    from sqlalchemy import select
+
+    from intake.models import User
+
+    with intake.db.session() as session:
+        return session.scalar(select(User.id).limit(1)) is not None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -122,7 +122,10 @@ def queue_outcome_mail(session: Session, request: Request) -> list[OutboxMessage
     status is set. The requester named on the form is told the outcome (with
     every reason and action when rejected); when applied, the nominee is told
     too, unless the nominee is the requester (one mail then). Addresses come
-    from the form, never from whoever emailed it. Other statuses queue nothing.
+    from the form, never from whoever emailed it; a form without a valid
+    requester email gets no outcome mail (its status link still shows the
+    outcome). Other statuses queue nothing. The audit trail records each mail
+    when it is sent (or given up on), not here.
     """
     status = request.status
     if status not in (Status.APPLIED, Status.REJECTED):
@@ -159,14 +162,6 @@ def queue_outcome_mail(session: Session, request: Request) -> list[OutboxMessage
             request_id=request.id,
         )
         queued += [row] if row else []
-    audit.record(
-        session,
-        "outcome mail queued" if queued else "no outcome mail",
-        submission_id=request.submission_id,
-        request_id=request.id,
-        to=[row.to_addr for row in queued],
-        **({} if requester else {"why": "no valid requester email on the form"}),
-    )
     return queued
 
 

@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intake.mail.parse import LONDON
+from intake.mail.parse import LONDON, looks_like_pdf
 from intake.models import WatchedFile
-from intake.reading.detect import HEADER_SEARCH, describe
+from intake.reading.detect import describe
 from intake.service import Intake
 from intake.submissions import UploadRejected, accept
 
@@ -124,7 +124,7 @@ def _take(
         return _refuse(intake, folder, path, "", why)
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
-    if b"%PDF-" not in data[: HEADER_SEARCH + 5]:
+    if not looks_like_pdf(data):
         return _refuse(intake, folder, path, sha256, describe(data))
     received_on = dt.datetime.fromtimestamp(stat.st_ctime, LONDON).date()
     try:

@@ -28,7 +28,8 @@ from email.utils import getaddresses, parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 from intake.mail.automated import automated_kind
-from intake.reading.detect import HEADER_SEARCH, describe
+from intake.reading import detect
+from intake.reading.detect import describe
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -47,7 +48,6 @@ _QUIET_TYPES = (
     "application/pgp-signature",
     "application/pgp-keys",
 )
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/x-zip")
 
 
@@ -193,13 +193,24 @@ def _attachment(part: Message, number: int, limits: MailLimits) -> Attachment | 
         return _too_large(name, len(data), limits)
     if not data:
         return Attachment(name, Kind.EMPTY, 0, "the file is empty")
-    zipped = data.startswith(_ZIP_MAGIC)
-    if not zipped and b"%PDF-" in data[: HEADER_SEARCH + 5]:
+    if looks_like_pdf(data):
         return Attachment(name, Kind.PDF, len(data), data=data)
     if name.lower().endswith(".zip") or content_type in _ZIP_TYPES:
         why = "zip files are not opened; attach the PDF forms themselves"
         return Attachment(name, Kind.ZIP, len(data), why)
     return Attachment(name, Kind.NOT_PDF, len(data), describe(data))
+
+
+def looks_like_pdf(data: bytes) -> bool:
+    """The reader's own test: ``%PDF-`` near the start, and not another
+    format's signature (a zip that stores a PDF is not a PDF).
+
+    >>> looks_like_pdf(b"junk %PDF-1.7"), looks_like_pdf(b"PK\\x03\\x04 %PDF-1.7")
+    (True, False)
+    """
+    # The same rule as intake.reading.detect.load, so a file taken here is
+    # never refused there as not a PDF.
+    return b"%PDF-" in data[: detect.HEADER_SEARCH + 5] and not detect._known_other_format(data)
 
 
 def _too_large(name: str, size: int, limits: MailLimits) -> Attachment:

@@ -14,6 +14,10 @@ _FOOTER = (
     "\n\nThis is an automatic message from PCSE Online authorisation intake. "
     "Please do not reply to it."
 )
+_SEND_AGAIN = (
+    "if the role is still needed, send a new form, corrected as the note says and signed by "
+    "an authoriser."
+)
 _HOW_TO_SEND = (
     "Attach each completed and signed PCSE Online User Administrator Authorisation Form "
     "as a PDF file (not inside a zip file, each under {limit} MB) and send it again."
@@ -56,8 +60,7 @@ def acknowledgement(
         f'Thank you. PCSE has received your email "{subject or "(no subject)"}" '
         f"of {_day(sent_on)}.",
         "",
-        f"Each PDF file is now being checked. Its reference{plural}, and a link where "
-        "you can follow it:",
+        "Each PDF file is now being checked. Its reference, and a link where you can follow it:",
     ]
     for item in taken:
         note = " (received before: no new request was made)" if item.duplicate else ""
@@ -112,15 +115,21 @@ def outcome_for_requester(
     else:
         subject = f"{reference}: your request has been rejected"
         lines = [f"Your request {reference} has been rejected.", "", what, ""]
-        rejecting = [r for r in reasons if r.get("message")]
-        if rejecting:
+        found = [r for r in reasons if r.get("message")]
+        if note:
+            # A caseworker's rejection: the checks only asked for a review,
+            # so their "what to do" would mislead; the note says why.
+            lines.append(f"A PCSE caseworker reviewed it and wrote: {note}")
+            if found:
+                lines += ["", "The checks found:"]
+                lines += [f"  - {r['message']}" for r in found]
+            lines += ["", "What to do: " + _SEND_AGAIN]
+        elif found:
             lines.append("Why, and what to do:")
-            for number, reason in enumerate(rejecting, start=1):
+            for number, reason in enumerate(found, start=1):
                 lines.append(f"  {number}. {reason['message']}")
                 if reason.get("action"):
                     lines.append(f"     What to do: {reason['action']}")
-        if note:
-            lines += ["", f"The PCSE caseworker's note: {note}"]
     return subject[:300], "\n".join(lines) + _FOOTER
 
 
@@ -133,7 +142,7 @@ def outcome_for_nominee(reference: str, fields: Mapping[str, Any]) -> tuple[str,
     lines = [
         f"Hello {fields.get('nominee_name') or ''},".replace(" ,", ","),
         "",
-        _applied_sentence(fields),
+        _applied_sentence(fields, nominee="You"),
         "",
         f"The request ({reference}) was made by {fields.get('requester_name') or 'the requester'} "
         f"and authorised by {fields.get('authoriser_name') or 'the authoriser'}. "
@@ -142,14 +151,23 @@ def outcome_for_nominee(reference: str, fields: Mapping[str, Any]) -> tuple[str,
     return subject[:300], "\n".join(lines) + _FOOTER
 
 
-def _applied_sentence(fields: Mapping[str, Any]) -> str:
-    nominee = fields.get("nominee_name") or "The nominee"
+def _applied_sentence(fields: Mapping[str, Any], nominee: str | None = None) -> str:
+    """What applying the request did.
+
+    >>> _applied_sentence({"nominee_name": "Tom Reed", "role": "MAIN_CONTACT",
+    ...                    "request_type": "Remove", "org_code": "A81001"})
+    'Tom Reed is no longer Main Contact for A81001.'
+    >>> _applied_sentence({"role": "PL_UA", "org_name": "Riverside"}, nominee="You")
+    'You are now PL Organisation User Administrator for Riverside in PCSE Online.'
+    """
+    who = nominee or fields.get("nominee_name") or "The nominee"
+    verb = "are" if who == "You" else "is"
     role, org = _role_name(fields), _org(fields)
     if fields.get("request_type") == REMOVE:
-        return f"{nominee} is no longer {role} for {org}."
+        return f"{who} {verb} no longer {role} for {org}."
     if fields.get("request_type") == UPDATE:
-        return f"{nominee} is now {role} for {org}, replacing the previous {role}."
-    return f"{nominee} is now {role} for {org} in PCSE Online."
+        return f"{who} {verb} now {role} for {org}, replacing the previous {role}."
+    return f"{who} {verb} now {role} for {org} in PCSE Online."
 
 
 def _what(fields: Mapping[str, Any]) -> str:
