@@ -91,7 +91,7 @@ def users_add(
     from intake.service import Intake
 
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\n")
+        password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
@@ -292,6 +292,113 @@ def _has_users(intake) -> bool:
 
     with intake.db.session() as session:
         return session.scalar(select(User.id).limit(1)) is not None
+
+
+@main.group()
+def mail() -> None:
+    """The intake mailbox (forms emailed as PDF attachments)."""
+
+
+@mail.command("poll")
+def mail_poll() -> None:
+    """Take new messages from the mailbox once (INTAKE_IMAP_* settings)."""
+    from intake.mail.inbound import poll_mailbox
+    from intake.mail.settings import mailbox_settings
+    from tasks.processing import enqueue
+    from web import create_app
+
+    settings = _settings()
+    box = mailbox_settings(settings)
+    if box is None:
+        raise click.UsageError("no mailbox: set INTAKE_IMAP_HOST, INTAKE_IMAP_USER, ...")
+    app = create_app({"INTAKE_SETTINGS": settings})
+    with app.app_context():
+        result = poll_mailbox(app.extensions["intake"], box, enqueue)
+    for outcome, count in sorted(result.outcomes.items()):
+        click.echo(f"{outcome:>10}: {count} message(s)")
+    click.echo(f"{len(result.submission_ids)} file(s) submitted")
+    if result.failed:
+        raise click.ClickException(f"{result.failed} message(s) could not be taken; see the log")
+
+
+@main.group()
+def outbox() -> None:
+    """Mail the service sends: acknowledgements and outcome notices."""
+
+
+@outbox.command("send")
+@click.option("--limit", default=200, show_default=True, help="Send at most this many.")
+def outbox_send(limit: int) -> None:
+    """Send the mails that are due now (INTAKE_SMTP_* settings)."""
+    from intake import outbox as mail_outbox
+    from intake.mail.settings import smtp_settings
+    from intake.service import Intake
+
+    settings = _settings()
+    smtp = smtp_settings(settings)
+    if smtp is None:
+        raise click.UsageError("no SMTP server: set INTAKE_SMTP_HOST")
+    result = mail_outbox.send_due(Intake.start(settings).db, smtp, limit=limit)
+    click.echo(f"sent {result.sent}, to retry {result.retried}, failed {result.failed}")
+
+
+@outbox.command("status")
+def outbox_status() -> None:
+    """How many mails are pending, sent and failed; the failed ones listed."""
+    from sqlalchemy import select
+
+    from intake import outbox as mail_outbox
+    from intake.models import OutboxMessage
+    from intake.service import Intake
+
+    db = Intake.start(_settings()).db
+    counts = mail_outbox.counts(db)
+    if not counts:
+        click.echo("the outbox is empty")
+    for status, count in sorted(counts.items()):
+        click.echo(f"{status:>8}: {count}")
+    with db.session() as session:
+        failed = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.status == "failed").order_by(OutboxMessage.id)
+        )
+        for row in failed:
+            click.echo(f"  #{row.id} {row.kind} to {row.to_addr}: {row.last_error}")
+
+
+@outbox.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+def outbox_retry(ids: tuple[int, ...]) -> None:
+    """Send failed mails again (all of them, or the ids given)."""
+    from intake import outbox as mail_outbox
+    from intake.service import Intake
+
+    count = mail_outbox.retry_failed(Intake.start(_settings()).db, list(ids) or None)
+    click.echo(f"{count} mail(s) will be sent again")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between looks.")
+@click.option("--once", is_flag=True, help="Look twice (to see which files are stable), then stop.")
+def watch(folder: Path, interval: float, once: bool) -> None:
+    """Take PDF forms put in FOLDER; each goes to FOLDER/processed or FOLDER/refused."""
+    import time
+
+    from intake.watch import scan_folder
+    from tasks.processing import enqueue
+    from web import create_app
+
+    app = create_app({"INTAKE_SETTINGS": _settings()})
+    looks = 0
+    with app.app_context():
+        while True:
+            for result in scan_folder(app.extensions["intake"], folder, enqueue):
+                refs = ", ".join(result.references) or result.why
+                click.echo(f"{result.outcome:>8}: {result.name}  {refs}")
+            looks += 1
+            if once and looks == 2:
+                break
+            time.sleep(2.1 if once else interval)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -54,7 +54,29 @@ class Settings:
     web_port: int = 8000
     smtp_host: str | None = None
     smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    #: none | starttls | ssl
+    smtp_security: str = "none"
     mail_from: str = "pcse-intake@localhost"
+    #: Seconds between runs of the outbox sender.
+    outbox_interval_s: int = 30
+    #: The intake mailbox (unset host: no mailbox is polled).
+    imap_host: str | None = None
+    imap_port: int = 993
+    imap_user: str = ""
+    imap_password: str = ""
+    imap_folder: str = "INBOX"
+    #: none | starttls | ssl
+    imap_security: str = "ssl"
+    mail_poll_interval_s: int = 60
+    #: A message bigger than this is refused without being downloaded.
+    mail_max_message_bytes: int = 50_000_000
+    #: Base of the status links sent in acknowledgements.
+    public_url: str = "http://127.0.0.1:8000"
+    #: The watched folder (unset: none).
+    watch_dir: Path | None = None
+    watch_interval_s: int = 5
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -109,8 +131,32 @@ class Settings:
             web_port=_int(env, "INTAKE_WEB_PORT", 8000, minimum=1, maximum=65535),
             smtp_host=env.get("INTAKE_SMTP_HOST"),
             smtp_port=_int(env, "INTAKE_SMTP_PORT", 25, minimum=1, maximum=65535),
+            smtp_user=env.get("INTAKE_SMTP_USER", ""),
+            smtp_password=env.get("INTAKE_SMTP_PASSWORD", ""),
+            smtp_security=_choice(env, "INTAKE_SMTP_SECURITY", "none", _SECURITY),
             mail_from=env.get("INTAKE_MAIL_FROM", "pcse-intake@localhost"),
+            outbox_interval_s=_int(env, "INTAKE_OUTBOX_INTERVAL_S", 30, minimum=1),
+            imap_host=env.get("INTAKE_IMAP_HOST"),
+            imap_port=_int(env, "INTAKE_IMAP_PORT", 993, minimum=1, maximum=65535),
+            imap_user=env.get("INTAKE_IMAP_USER", ""),
+            imap_password=env.get("INTAKE_IMAP_PASSWORD", ""),
+            imap_folder=env.get("INTAKE_IMAP_FOLDER", "INBOX"),
+            imap_security=_choice(env, "INTAKE_IMAP_SECURITY", "ssl", _SECURITY),
+            mail_poll_interval_s=_int(env, "INTAKE_MAIL_POLL_INTERVAL_S", 60, minimum=5),
+            mail_max_message_bytes=_int(
+                env, "INTAKE_MAIL_MAX_MESSAGE_BYTES", 50_000_000, minimum=1024
+            ),
+            public_url=env.get("INTAKE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            watch_dir=Path(env["INTAKE_WATCH_DIR"]).resolve()
+            if "INTAKE_WATCH_DIR" in env
+            else None,
+            watch_interval_s=_int(env, "INTAKE_WATCH_INTERVAL_S", 5, minimum=1),
         )
+        if not settings.public_url.startswith(("http://", "https://")):
+            raise ConfigError(
+                "INTAKE_PUBLIC_URL must start with http:// or https://, "
+                f"not {settings.public_url!r}"
+            )
         if not settings.database_url.startswith(("sqlite", "postgresql")):
             raise ConfigError(
                 "INTAKE_DATABASE_URL must be a sqlite:// or postgresql:// URL, "
@@ -124,6 +170,16 @@ class Settings:
                 f"broker), not {settings.broker_url!r}"
             )
         return settings
+
+
+_SECURITY = ("none", "starttls", "ssl")
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name, default).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def _int(

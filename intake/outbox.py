@@ -34,7 +34,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -63,6 +63,8 @@ SENDING_LEASE_S = 300
 
 
 class MailStatus(enum.StrEnum):
+    """Where an outbox row is: waiting, being handed over, delivered, given up."""
+
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
@@ -194,7 +196,7 @@ def send_due(
                 continue
             try:
                 message = build_message(row, smtp.mail_from)
-                envelope_from = "" if row.kind in REPLY_KINDS else smtp.mail_from
+                envelope_from = "" if row.kind in REPLY_KINDS else parseaddr(smtp.mail_from)[1]
                 sender.send(message, envelope_from=envelope_from, to=row.to_addr)
             except SendFailed as exc:
                 failed = _failed(db, row, now, str(exc), permanent=exc.permanent)
@@ -230,11 +232,11 @@ def build_message(row: OutboxMessage, mail_from: str) -> EmailMessage:
 def message_id(row: OutboxMessage, mail_from: str) -> str:
     """``<intake.<row id>.<hash of the dedupe key>@<our domain>>``.
 
-    >>> message_id(OutboxMessage(id=7, dedupe_key="k"), "pcse@example.org")
+    >>> message_id(OutboxMessage(id=7, dedupe_key="k"), "PCSE <pcse@example.org>")
     '<intake.7.8254c329a92850f6@example.org>'
     """
     digest = hashlib.sha256(row.dedupe_key.encode()).hexdigest()[:16]
-    domain = mail_from.rpartition("@")[2].strip(" >") or "intake.invalid"
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "intake.invalid"
     return f"<intake.{row.id}.{digest}@{domain}>"
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from intake import audit, oversight
+from intake import audit, outbox, oversight
 from intake.db import Database
 from intake.directory import SqlDirectory
 from intake.grants import apply_action, lock_organisation
@@ -306,6 +306,7 @@ def _record_outcome(session, request: Request, outcome: Outcome, reasons, **deta
         codes=[r["code"] for r in reasons],
         **detail,
     )
+    outbox.queue_outcome_mail(session, request)
 
 
 def _str(value: object) -> str | None:

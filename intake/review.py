@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from intake import audit
+from intake import audit, outbox
 from intake.db import Database
 from intake.directory import SqlDirectory
 from intake.grants import apply_action, lock_organisation
@@ -134,3 +134,4 @@ def _finish(session, request: Request, status: Status, note: str, actor: str, **
         note=note,
         **{k: v for k, v in detail.items() if v},
     )
+    outbox.queue_outcome_mail(session, request)

@@ -41,6 +41,11 @@ def celery_config(settings: Settings) -> dict:
             "sweep": {"task": "tasks.sweep", "schedule": float(settings.sweep_interval_s)},
             # Imports also run it at once; this catches imports made elsewhere.
             "sweep-leavers": {"task": "tasks.sweep_leavers", "schedule": 3600.0},
+            # Each does nothing unless its setting is present; a run not
+            # started before the next is due is dropped (``expires``).
+            "send-outbox": _every("tasks.send_outbox", settings.outbox_interval_s),
+            "poll-mailbox": _every("tasks.poll_mailbox", settings.mail_poll_interval_s),
+            "scan-watch-folder": _every("tasks.scan_watch_folder", settings.watch_interval_s),
         },
         "beat_schedule_filename": str(settings.data_dir / "celerybeat-schedule"),
     }
@@ -65,6 +70,10 @@ def celery_config(settings: Settings) -> dict:
         config["worker_enable_remote_control"] = False
         config["worker_send_task_events"] = False
     return config
+
+
+def _every(task: str, seconds: int) -> dict:
+    return {"task": task, "schedule": float(seconds), "options": {"expires": float(seconds)}}
 
 
 def celery_init_app(app: Flask) -> Celery:

@@ -72,3 +72,41 @@ def sweep_leavers() -> int:
     """Flag granted administrators who have left (after directory imports)."""
     result = leavers.sweep_leavers(_intake().db)
     return len(result.flagged)
+
+
+@shared_task(name="tasks.poll_mailbox")
+def poll_mailbox() -> int:
+    """Take new messages from the intake mailbox (if one is configured)."""
+    from intake.mail import inbound
+    from intake.mail.settings import mailbox_settings
+
+    intake = _intake()
+    box = mailbox_settings(intake.settings)
+    if box is None:
+        return 0
+    result = inbound.poll_mailbox(intake, box, enqueue)
+    return sum(result.outcomes.values())
+
+
+@shared_task(name="tasks.send_outbox")
+def send_outbox() -> int:
+    """Send the mails that are due (if an SMTP server is configured)."""
+    from intake import outbox
+    from intake.mail.settings import smtp_settings
+
+    intake = _intake()
+    smtp = smtp_settings(intake.settings)
+    if smtp is None:
+        return 0
+    return outbox.send_due(intake.db, smtp).sent
+
+
+@shared_task(name="tasks.scan_watch_folder")
+def scan_watch_folder() -> int:
+    """Take the stable files in the watched folder (if one is configured)."""
+    from intake import watch
+
+    intake = _intake()
+    if intake.settings.watch_dir is None:
+        return 0
+    return len(watch.scan_folder(intake, intake.settings.watch_dir, enqueue))

@@ -174,8 +174,8 @@ def _take(
         return None
     headers = read_headers(meta.header)
     received_on = received_day(headers.sent_at, meta.arrived)
-    message = _Message(mailbox, name, result.uidvalidity, uid, headers, received_on)
-    message.limit_mb = round(intake.settings.max_upload_bytes / 1e6)
+    limit_mb = round(intake.settings.max_upload_bytes / 1e6)
+    message = _Message(mailbox, name, result.uidvalidity, uid, headers, received_on, limit_mb)
     if headers.automated == BOUNCE:
         return message.record(intake, "ignored", {"why": "a bounce (delivery report)"})
     if meta.size > mailbox.max_message_bytes:
@@ -207,15 +207,24 @@ def _take(
 class _Message:
     """One message being taken: what was accepted, and its record and reply."""
 
-    def __init__(self, mailbox, name, uidvalidity, uid, headers: MailHeaders, received_on):
+    def __init__(
+        self,
+        mailbox: MailboxSettings,
+        name: str,
+        uidvalidity: int,
+        uid: int,
+        headers: MailHeaders,
+        received_on: dt.date,
+        limit_mb: int,
+    ) -> None:
         self.mailbox, self.name, self.uidvalidity, self.uid = mailbox, name, uidvalidity, uid
         self.headers, self.received_on = headers, received_on
+        #: The attachment size limit, for the refusal's advice.
+        self.limit_mb = limit_mb
         self.taken: list[texts.Taken] = []
         self.not_taken: list[texts.NotTaken] = []
         self.submission_ids: list[int] = []
         self.files: list[dict[str, Any]] = []
-        #: The attachment size limit, for the refusal's advice.
-        self.limit_mb = 20
 
     def add(self, intake: Intake, attachment: Attachment, enqueue) -> None:
         entry: dict[str, Any] = {

@@ -136,10 +136,15 @@ def read_attachments(raw: bytes, limits: MailLimits) -> tuple[Attachment, ...]:
     except Exception as exc:  # the parser is lenient; anything else is truly unreadable
         raise MalformedMail("unreadable", f"the message could not be read ({exc})") from None
     found = []
-    for number, part in enumerate(_leaves(msg, limits), start=1):
-        attachment = _attachment(part, number, limits)
-        if attachment is not None:
-            found.append(attachment)
+    try:
+        for number, part in enumerate(_leaves(msg, limits), start=1):
+            attachment = _attachment(part, number, limits)
+            if attachment is not None:
+                found.append(attachment)
+    except MalformedMail:
+        raise
+    except Exception as exc:  # hostile input must end in a record, never a retry loop
+        raise MalformedMail("unreadable", f"the message could not be read ({exc})") from None
     return tuple(found)
 
 
