@@ -264,3 +264,20 @@ def recent_second_looks(session: Session, *, limit: int = 20) -> list[Request]:
             .limit(limit)
         )
     )
+
+
+def queue_digest(db: Database, recipients: list[str], subject: str, body: str) -> None:
+    """Queue the daily digest in the outbox, once per caseworker per day."""
+    from intake import outbox
+
+    day = utcnow().date().isoformat()
+    with db.session() as session:
+        for address in recipients:
+            outbox.queue(
+                session,
+                dedupe_key=f"digest:{day}:{address}",
+                kind="digest",
+                to_addr=address,
+                subject=subject,
+                body=body,
+            )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask
 
 from intake.config import Settings
@@ -41,6 +42,10 @@ def celery_config(settings: Settings) -> dict:
             "sweep": {"task": "tasks.sweep", "schedule": float(settings.sweep_interval_s)},
             # Imports also run it at once; this catches imports made elsewhere.
             "sweep-leavers": {"task": "tasks.sweep_leavers", "schedule": 3600.0},
+            "escalate-overdue": {
+                "task": "tasks.escalate_overdue",
+                "schedule": crontab(hour=7, minute=0),
+            },
             # Each does nothing unless its setting is present; a run not
             # started before the next is due is dropped (``expires``).
             "send-outbox": _every("tasks.send_outbox", settings.outbox_interval_s),

@@ -110,3 +110,19 @@ def scan_watch_folder() -> int:
     if intake.settings.watch_dir is None:
         return 0
     return len(watch.scan_folder(intake, intake.settings.watch_dir, enqueue))
+
+
+@shared_task(name="tasks.escalate_overdue")
+def escalate_overdue() -> int:
+    """Escalate review cases past their age limit and mail the caseworkers' digest."""
+    from functools import partial
+
+    from intake import oversight
+
+    intake = _intake()
+    escalated = oversight.run_daily_escalation(
+        intake.db,
+        older_than_days=intake.settings.review_escalate_after_days,
+        send=partial(oversight.queue_digest, intake.db),
+    )
+    return len(escalated)

@@ -182,3 +182,24 @@ def test_a_request_that_was_not_sampled_gets_no_second_look(intake):
 
     with pytest.raises(SecondLookRefused):
         record_second_look(intake.db, request.reference, outcome="agree", note="x", actor="c")
+
+
+def test_the_digest_goes_through_the_outbox_once_a_day(intake):
+    from functools import partial
+
+    from sqlalchemy import select
+
+    from intake.models import OutboxMessage
+    from intake.oversight import queue_digest
+
+    create_user(intake.db, "casey", "x" * 12, email="casey@pcse.example")
+    a_request(intake, status=Status.REVIEW, days_old=8)
+    send = partial(queue_digest, intake.db)
+
+    run_daily_escalation(intake.db, older_than_days=5, now=NOW, send=send)
+    run_daily_escalation(intake.db, older_than_days=5, now=NOW, send=send)
+
+    with intake.db.session() as session:
+        mails = session.scalars(select(OutboxMessage)).all()
+    assert [(m.kind, m.to_addr) for m in mails] == [("digest", "casey@pcse.example")]
+    assert "overdue" in mails[0].subject
