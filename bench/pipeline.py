@@ -197,48 +197,59 @@ def run(bench: Run) -> dict[str, Any]:
 
     forms = sample_forms()
     found: dict[str, Any] = raw_baseline(forms)
-    backend = "postgres" if bench.has_postgres else "sqlite"
-    found["pipeline_database"] = backend
-    for count in (1, 2):
-        settings = Settings(
-            data_dir=bench.scratch / f"pipeline-{count}",
-            database_url=bench.new_database(backend, f"pipeline{count}"),
-            broker_url=REDIS_URL,
-            secret_key="bench",
-            queue=f"bench-{uuid.uuid4().hex[:8]}",
-            sample_share=0.0,
+    backends = ["sqlite"] + (["postgres"] if bench.has_postgres else [])
+    for backend in backends:
+        suffix = "" if backend == "sqlite" else "_postgres"
+        for count in (1, 2):
+            figures = _measure(bench, backend, count, forms, enqueue, create_app)
+            found.update({f"{key}{suffix}": value for key, value in figures.items()})
+        found[f"worker_peak_rss_mb{suffix}"] = max(
+            found[f"worker_peak_rss_mb_1{suffix}"], found[f"worker_peak_rss_mb_2{suffix}"]
         )
-        app = create_app({"INTAKE_SETTINGS": settings})
-        intake = app.extensions["intake"]
-        import_directory(intake.db, SAMPLES / "directory")
-        procs = start_workers(intake, count)
-        try:
-            with app.app_context():
-                warm = [submit_copy(intake, path, -1, enqueue) for path in forms[: 2 * count]]
-                wait_done(intake, warm)
-                ids = [
-                    submit_copy(intake, forms[n % len(forms)], n, enqueue)
-                    for n in range(THROUGHPUT_FORMS)
-                ]
-                wait_done(intake, ids)
-                rate = THROUGHPUT_FORMS / decided_span(intake, ids)
-                found[f"forms_per_s_{count}_worker{'s' if count > 1 else ''}"] = round(rate, 2)
-                if count == 1:
-                    found.update(_latency(intake, forms, enqueue))
-            found[f"worker_peak_rss_mb_{count}"] = round(peak_rss_mb(procs), 1)
-        finally:
-            stop_workers(procs)
-            intake.db.dispose()
-    found["worker_peak_rss_mb"] = max(found["worker_peak_rss_mb_1"], found["worker_peak_rss_mb_2"])
-    found["pipeline_latency_vs_read_ratio"] = round(
-        found["pipeline_latency_p50_ms"] / found["raw_read_p50_ms"], 3
-    )
-    found["throughput_vs_parse_ratio_2_workers"] = round(
-        found["forms_per_s_2_workers"] / found["raw_parse_forms_per_s"], 3
-    )
+        found[f"pipeline_latency_vs_read_ratio{suffix}"] = round(
+            found[f"pipeline_latency_p50_ms{suffix}"] / found["raw_read_p50_ms"], 3
+        )
+        found[f"throughput_vs_parse_ratio_2_workers{suffix}"] = round(
+            found[f"forms_per_s_2_workers{suffix}"] / found["raw_parse_forms_per_s"], 3
+        )
     found["raw_read_p50_ms"] = round(found["raw_read_p50_ms"], 2)
     found["raw_parse_forms_per_s"] = round(found["raw_parse_forms_per_s"], 2)
     return found
+
+
+def _measure(bench: Run, backend: str, count: int, forms, enqueue, create_app) -> dict[str, Any]:
+    """Throughput with ``count`` workers (and latency with one) on one database."""
+    settings = Settings(
+        data_dir=bench.scratch / f"pipeline-{backend}-{count}",
+        database_url=bench.new_database(backend, f"pipeline-{count}"),
+        broker_url=REDIS_URL,
+        secret_key="bench",
+        queue=f"bench-{uuid.uuid4().hex[:8]}",
+        sample_share=0.0,
+    )
+    app = create_app({"INTAKE_SETTINGS": settings})
+    intake = app.extensions["intake"]
+    import_directory(intake.db, SAMPLES / "directory")
+    procs = start_workers(intake, count)
+    figures: dict[str, Any] = {}
+    try:
+        with app.app_context():
+            warm = [submit_copy(intake, path, -1, enqueue) for path in forms[: 2 * count]]
+            wait_done(intake, warm)
+            ids = [
+                submit_copy(intake, forms[n % len(forms)], n, enqueue)
+                for n in range(THROUGHPUT_FORMS)
+            ]
+            wait_done(intake, ids)
+            rate = THROUGHPUT_FORMS / decided_span(intake, ids)
+            figures[f"forms_per_s_{count}_worker{'s' if count > 1 else ''}"] = round(rate, 2)
+            if count == 1:
+                figures.update(_latency(intake, forms, enqueue))
+        figures[f"worker_peak_rss_mb_{count}"] = round(peak_rss_mb(procs), 1)
+    finally:
+        stop_workers(procs)
+        intake.db.dispose()
+    return figures
 
 
 def _latency(intake: Intake, forms: list[Path], enqueue) -> dict[str, float]:
