@@ -85,24 +85,29 @@ def claim(db: Database, submission_id: int) -> Claim | None:
     return Claim(submission_id, token, attempt)
 
 
+def hand_back(session: Session, submission_id: int, token: str | None) -> bool:
+    """Put a claimed submission back to ``received`` if ``token`` still holds
+    its claim (in the caller's transaction); returns whether it did."""
+    result = session.execute(
+        update(Submission)
+        .where(Submission.id == submission_id, Submission.claim_token == token)
+        .values(state=SubmissionState.RECEIVED, claim_token=None, claimed_at=None)
+    )
+    if result.rowcount != 1:
+        return False
+    session.execute(
+        update(Request)
+        .where(Request.submission_id == submission_id, Request.status == Status.PROCESSING)
+        .values(status=Status.RECEIVED)
+    )
+    return True
+
+
 def release(db: Database, work: Claim, error: str) -> None:
     """Give a claimed submission back (after an unexpected error) so that it
     is tried again; the error goes into the audit trail."""
     with db.session() as session:
-        result = session.execute(
-            update(Submission)
-            .where(Submission.id == work.submission_id, Submission.claim_token == work.token)
-            .values(state=SubmissionState.RECEIVED, claim_token=None, claimed_at=None)
-        )
-        if result.rowcount == 1:
-            session.execute(
-                update(Request)
-                .where(
-                    Request.submission_id == work.submission_id,
-                    Request.status == Status.PROCESSING,
-                )
-                .values(status=Status.RECEIVED)
-            )
+        if hand_back(session, work.submission_id, work.token):
             audit.record(
                 session,
                 "processing failed",

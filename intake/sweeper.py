@@ -8,7 +8,8 @@ from sqlalchemy import or_, select, update
 
 from intake import audit
 from intake.db import Database
-from intake.models import Request, Status, Submission, SubmissionState, utcnow
+from intake.models import Submission, SubmissionState, utcnow
+from intake.pipeline import hand_back
 
 
 def stranded(db: Database, *, resend_after_s: int, lease_s: int) -> list[int]:
@@ -29,20 +30,7 @@ def stranded(db: Database, *, resend_after_s: int, lease_s: int) -> list[int]:
             )
         ).all()
         for submission_id, token in expired:
-            taken_back = session.execute(
-                update(Submission)
-                .where(Submission.id == submission_id, Submission.claim_token == token)
-                .values(state=SubmissionState.RECEIVED, claim_token=None, claimed_at=None)
-            )
-            if taken_back.rowcount == 1:
-                session.execute(
-                    update(Request)
-                    .where(
-                        Request.submission_id == submission_id,
-                        Request.status == Status.PROCESSING,
-                    )
-                    .values(status=Status.RECEIVED)
-                )
+            if hand_back(session, submission_id, token):
                 audit.record(
                     session,
                     "claim expired",
