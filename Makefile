@@ -19,9 +19,12 @@ run: install
 	$(BIN)/intake directory import sample_forms/directory
 	$(BIN)/intake serve
 
-## make test: the whole suite (needs Redis and PostgreSQL on 127.0.0.1; see .ci/run)
+## make test: lint, then the whole suite with coverage (needs Redis and PostgreSQL
+## on 127.0.0.1, and the system packages in .ci/apt-packages; .ci/run sees to both)
 test: install
-	$(BIN)/pytest
+	$(BIN)/ruff check .
+	$(BIN)/pytest --cov=intake --cov=verification --cov=tasks --cov=web \
+		--cov-report=term:skip-covered
 
 lint: install
 	$(BIN)/ruff check .
