@@ -222,7 +222,7 @@ def _load_detail(reference: str) -> Detail | None:
 def _sniff_pdf(found: Request) -> bool:
     try:
         with open(intake_service().store.path(found.submission.stored_name), "rb") as handle:
-            return previews.looks_like_pdf(handle.read(1024))
+            return previews.looks_like_pdf(handle.read(previews.HEADER_BYTES))
     except OSError:
         return False
 
@@ -306,7 +306,7 @@ def original_file(reference: str):
         abort(404)
     path = intake.store.path(found.submission.stored_name)
     with open(path, "rb") as handle:
-        is_pdf = previews.looks_like_pdf(handle.read(1024))
+        is_pdf = previews.looks_like_pdf(handle.read(previews.HEADER_BYTES))
     name = found.submission.original_filename
     if is_pdf and not name.lower().endswith(".pdf"):
         name += ".pdf"

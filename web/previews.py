@@ -14,6 +14,11 @@ import os
 import threading
 from pathlib import Path
 
+from intake.reading.detect import HEADER_SEARCH, looks_like_pdf
+
+#: Bytes to read to decide whether a file is a PDF.
+HEADER_BYTES = HEADER_SEARCH + 5
+
 DPI = 110
 #: Neither side of a preview is larger than this (a huge page would otherwise
 #: make a huge bitmap).
@@ -28,17 +33,6 @@ class NoPreview(Exception):
     """The file has no page image (not a PDF, unreadable, no such page)."""
 
 
-def looks_like_pdf(head: bytes) -> bool:
-    """A PDF's header is within its first kilobyte.
-
-    >>> looks_like_pdf(b"%PDF-1.7\\n...")
-    True
-    >>> looks_like_pdf(b"\\x89PNG\\r\\n")
-    False
-    """
-    return b"%PDF-" in head[:1024]
-
-
 def preview_png(source: Path, cache_dir: Path, key: str, page: int) -> Path:
     """The PNG of page ``page`` (0-based) of ``source``, rendered once and cached
     as ``cache_dir/<key>-<page>.png``. Raises :class:`NoPreview`."""
@@ -48,7 +42,7 @@ def preview_png(source: Path, cache_dir: Path, key: str, page: int) -> Path:
     if target.exists():
         return target
     with open(source, "rb") as handle:
-        if not looks_like_pdf(handle.read(1024)):
+        if not looks_like_pdf(handle.read(HEADER_BYTES)):
             raise NoPreview("not a PDF")
     png = _render(source, page)
     cache_dir.mkdir(parents=True, exist_ok=True)

@@ -206,16 +206,7 @@ def _attachment(part: Message, number: int, limits: MailLimits) -> Attachment | 
     return Attachment(name, Kind.NOT_PDF, len(data), describe(data))
 
 
-def looks_like_pdf(data: bytes) -> bool:
-    """The reader's own test: ``%PDF-`` near the start, and not another
-    format's signature (a zip that stores a PDF is not a PDF).
-
-    >>> looks_like_pdf(b"junk %PDF-1.7"), looks_like_pdf(b"PK\\x03\\x04 %PDF-1.7")
-    (True, False)
-    """
-    # The same rule as intake.reading.detect.load, so a file taken here is
-    # never refused there as not a PDF.
-    return b"%PDF-" in data[: detect.HEADER_SEARCH + 5] and not detect._known_other_format(data)
+looks_like_pdf = detect.looks_like_pdf  # the reader's own rule
 
 
 def _too_large(name: str, size: int, limits: MailLimits) -> Attachment:

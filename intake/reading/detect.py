@@ -68,15 +68,19 @@ def describe(data: bytes) -> str:
     return "the file is plain text, not a PDF"
 
 
-def _known_other_format(data: bytes) -> bool:
-    """Whether the bytes start with another format's signature.
+def looks_like_pdf(data: bytes) -> bool:
+    """The one rule for "this is a PDF" (reader, mail, folder, previews):
+    ``%PDF-`` within the first kilobyte, as readers allow, but not behind
+    another format's signature (a ZIP that stores a PDF is not a PDF).
 
-    >>> _known_other_format(b"PK\x03\x04...%PDF-1.7")
-    True
-    >>> _known_other_format(b"%PDF-1.7")
+    >>> looks_like_pdf(b"junk %PDF-1.7"), looks_like_pdf(b"PK\\x03\\x04 %PDF-1.7")
+    (True, False)
+    >>> looks_like_pdf(b"\\x89PNG\\r\\n")
     False
     """
-    return not data.startswith(b"%PDF-") and any(data.startswith(m) for m, _ in _SIGNATURES)
+    if b"%PDF-" not in data[: HEADER_SEARCH + 5]:
+        return False
+    return data.startswith(b"%PDF-") or not any(data.startswith(m) for m, _ in _SIGNATURES)
 
 
 def load(path: pathlib.Path, limits: ReadLimits) -> bytes:
@@ -93,9 +97,7 @@ def load(path: pathlib.Path, limits: ReadLimits) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise PdfUnreadable(f"the file could not be opened: {exc.strerror or exc}") from exc
-    # Readers allow junk before the header, but not a known other format:
-    # a ZIP (or Word file) that stores a PDF inside it is still not a PDF.
-    if b"%PDF-" not in data[: HEADER_SEARCH + 5] or _known_other_format(data):
+    if not looks_like_pdf(data):
         raise NotAPdf(describe(data))
     if b"%%EOF" not in data[-EOF_SEARCH:]:
         raise PdfUnreadable("the file stops before its end (it is truncated or damaged)")

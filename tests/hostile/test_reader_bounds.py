@@ -7,7 +7,7 @@ import io
 import os
 import resource
 import signal
-import threading
+import time
 import zipfile
 
 import pytest
@@ -100,14 +100,15 @@ def test_a_reader_that_dies_mid_file_is_reported_as_a_crash_and_replaced(tmp_pat
     path = tmp_path / "slow.pdf"
     path.write_bytes(pdfs.slow_page(200_000))
     reader.read(GOOD, ReadLimits())
-    killer = threading.Timer(0.5, os.kill, (reader._proc.pid, signal.SIGKILL))
-    killer.start()
     try:
+        pending = reader.begin(path, ReadLimits())  # the child is now reading it
+        time.sleep(0.5)
+        os.kill(reader._proc.pid, signal.SIGKILL)
+
         with pytest.raises(ReaderCrashed):
-            reader.read(path, ReadLimits())
+            pending.result()
         assert reader.read(GOOD, ReadLimits()).forms
     finally:
-        killer.cancel()
         reader.close()
 
 
