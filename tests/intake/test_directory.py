@@ -115,3 +115,26 @@ def test_reimport_replaces_imported_holders_but_keeps_the_services_grants(servic
     with service.db.session() as session:
         holders = session.scalars(select(RoleHolder.email)).all()
     assert holders == ["granted@nhs.net"]
+
+
+def test_lookups_see_what_the_same_transaction_changed_but_did_not_flush(service, tmp_path):
+    # A file with two forms is decided in one transaction: the second form
+    # must see the first one's grant and the first holder's removal.
+    import_directory(service.db, write_directory(tmp_path / "dir"))
+    with service.db.session() as session:
+        directory = SqlDirectory(session)
+        mary = session.scalars(select(RoleHolder).where(RoleHolder.email == "mary@nhs.net")).one()
+        mary.status = "deactivated"
+        session.add(
+            RoleHolder(
+                org_code="A81001",
+                role_code="MAIN_CONTACT",
+                full_name="Granted Here",
+                email="granted@nhs.net",
+                status="active",
+                source="intake",
+            )
+        )
+        assert [h.email for h in directory.role_holders("A81001", "MAIN_CONTACT")] == [
+            "granted@nhs.net"
+        ]
