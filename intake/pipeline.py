@@ -16,6 +16,7 @@ The steps, each with a plain input and output:
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass
@@ -202,7 +203,7 @@ def decide(
     probability ``sample_share``.
     """
     with db.session() as session:
-        fenced = session.execute(
+        received_on = session.execute(
             update(Submission)
             .where(
                 Submission.id == work.submission_id,
@@ -213,12 +214,14 @@ def decide(
                 state=SubmissionState.DONE,
                 page_count=None if isinstance(reading, ReadError) else reading.page_count,
             )
-        )
-        if fenced.rowcount != 1:
+            .returning(Submission.received_on)
+        ).scalar_one_or_none()
+        if received_on is None:
             raise ClaimLost(f"submission {work.submission_id} was taken over")
-        submission = session.get_one(Submission, work.submission_id)
         first = session.scalars(
-            select(Request).where(Request.submission_id == submission.id, Request.form_index == 0)
+            select(Request).where(
+                Request.submission_id == work.submission_id, Request.form_index == 0
+            )
         ).one()
         decided = [first]
         if isinstance(reading, ReadError):
@@ -232,23 +235,24 @@ def decide(
             _finish_unread(session, first, [Finding(code)])
         else:
             for index, form in enumerate(reading.forms):
-                request = first if index == 0 else _new_request(session, submission, index)
+                request = first if index == 0 else _new_request(session, first, index, received_on)
                 if index:
                     decided.append(request)
-                _verify_form(session, submission, request, form, reading, sample_share)
+                _verify_form(session, received_on, request, form, reading, sample_share)
         return [r.reference for r in decided if r.reference]
 
 
-def _new_request(session: Session, submission: Submission, index: int) -> Request:
-    request = Request(submission_id=submission.id, form_index=index, status=Status.PROCESSING)
+def _new_request(session: Session, first: Request, index: int, received_on: dt.date) -> Request:
+    """Another form in the same file as ``first``: a request of its own."""
+    request = Request(submission_id=first.submission_id, form_index=index, status=Status.PROCESSING)
     session.add(request)
     session.flush()
-    request.reference = make_reference(request, submission.received_on)
+    request.reference = make_reference(request, received_on)
     audit.record(
         session,
         "received",
         actor="worker",
-        submission_id=submission.id,
+        submission_id=first.submission_id,
         request_id=request.id,
         note=f"form {index + 1} in the same file",
     )
@@ -261,7 +265,7 @@ def _finish_unread(session: Session, request: Request, findings: list[Finding]) 
     _record_outcome(session, request, outcome_of(findings), [render(f).as_dict() for f in findings])
 
 
-def _verify_form(session, submission, request, form, reading, sample_share: float) -> None:
+def _verify_form(session, received_on, request, form, reading, sample_share: float) -> None:
     values = {key: form.value(key) for key in FIELD_KEYS}
     confidence = {key: form.fields[key].confidence for key in FIELD_KEYS if key in form.fields}
     org_code = values.get("org_code")
@@ -270,7 +274,7 @@ def _verify_form(session, submission, request, form, reading, sample_share: floa
     verdict = verify(
         values,
         confidence,
-        received=submission.received_on,
+        received=received_on,
         directory=SqlDirectory(session),
         reference=request.reference,
     )

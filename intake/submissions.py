@@ -81,10 +81,8 @@ def accept(
             f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB.",
         )
     sha256 = hashlib.sha256(data).hexdigest()
-    existing = _existing(db, sha256)
-    if existing:
-        return existing
-
+    # No look-up first: the unique sha256 finds a repeat at the insert, which
+    # spares every new upload a round trip (a repeat costs a file write).
     stored_name = store.save(data)
     received_on = received_on or dt.date.today()
     try:
@@ -118,7 +116,7 @@ def accept(
             token = _add_status_link(session, submission.id)
             accepted = Accepted(submission.id, (request.reference,), False, token)
     except IntegrityError:
-        # The same bytes were accepted by someone else a moment ago.
+        # The same bytes were accepted before (or by someone else a moment ago).
         store.delete(stored_name)
         existing = _existing(db, sha256)
         if existing is None:  # pragma: no cover - the constraint says it exists
