@@ -8,6 +8,7 @@ are PDF points with ``top`` measured down from the top of the page.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -173,19 +174,19 @@ class _LeanObjects:
         self._y_shift = float(page.mediabox[1])
         self._doctop = float(page.initial_doctop)
         self._unicode_norm = page.pdf.unicode_norm
-        self._walk(page.layout._objs)
+        self._walk(page.layout)
 
     def _box(self, obj: LTComponent) -> Box:
         top = self._height - obj.y1 + self._y_shift
         bottom = self._height - obj.y0 + self._y_shift
         return Box(obj.x0 + self._x_shift, top, obj.x1 + self._x_shift, bottom)
 
-    def _walk(self, objs: list[LTComponent]) -> None:
+    def _walk(self, objs: Iterable[LTComponent]) -> None:
         for obj in objs:
             if isinstance(obj, LTChar):
                 self._char(obj)
             elif isinstance(obj, LTContainer):  # a form XObject (LTFigure)
-                self._walk(obj._objs)
+                self._walk(obj)
             elif isinstance(obj, LTRect):
                 self.rects.append(self._box(obj))
             elif isinstance(obj, LTLine):
