@@ -22,26 +22,11 @@ from sample_forms.catalogue import BAD_FILES, SAMPLES
 from sample_forms.directory import write_directory
 from sample_forms.draw import Pen, draw_covering_letter, draw_request
 from sample_forms.scenarios import RECEIVED, Request, Sample
+from verification.fields import FIELD_KEYS
 
 HERE = pathlib.Path(__file__).resolve().parent
-FIELD_ORDER = (
-    "org_name",
-    "org_code",
-    "role",
-    "request_type",
-    "nominee_name",
-    "nominee_email",
-    "nominee_job_title",
-    "requester_name",
-    "requester_email",
-    "authoriser_name",
-    "authoriser_email",
-    "authoriser_capacity",
-    "icb_code",
-    "signature",
-    "date_signed",
-    "declaration",
-)
+#: SPEC §2 keys in form order (expected.json lists them so).
+FIELD_ORDER = FIELD_KEYS
 
 
 def render(sample: Sample) -> bytes:

@@ -12,6 +12,8 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from verification.fields import BOOLEAN_KEYS, FIELD_KEYS
+
 RECEIVED = datetime.date(2026, 11, 20)
 
 ROLE_CODES = {
@@ -103,22 +105,7 @@ def _iso_date(text: str) -> str:
 
 def form(style: Style = Style(), **values: str | None) -> dict[str, str | bool | None]:
     """Every SPEC key's raw value; the signature and tick follow the style."""
-    keys = (
-        "org_name",
-        "org_code",
-        "role",
-        "request_type",
-        "nominee_name",
-        "nominee_email",
-        "nominee_job_title",
-        "requester_name",
-        "requester_email",
-        "authoriser_name",
-        "authoriser_email",
-        "authoriser_capacity",
-        "icb_code",
-        "date_signed",
-    )
+    keys = tuple(key for key in FIELD_KEYS if key not in BOOLEAN_KEYS)
     unknown = set(values) - set(keys)
     if unknown:
         raise TypeError(f"unknown sample fields {sorted(unknown)}")
