@@ -1,6 +1,6 @@
 """Regenerate the producer corpus: ``python -m sample_forms.producers [PRODUCER...]``.
 
-Producers: chromium, writer, acroform, scan (default: all). Writes the PDFs
+Producers: chromium, writer, acroform, scan, viewers, captures (default: all). Writes the PDFs
 under ``sample_forms/producers/<producer>/`` and the ground truth
 ``sample_forms/producers/expected.json`` (which needs no tools). Chromium
 and Writer stamp dates and ids into their PDFs, so their bytes differ from
@@ -14,8 +14,8 @@ import pathlib
 import sys
 
 from sample_forms.generate import FIELD_ORDER
-from sample_forms.producers import acroform, html, scans, tools
-from sample_forms.producers.catalogue import ACROFORM, CHROMIUM, DOCS, SCANS, WRITER
+from sample_forms.producers import acroform, captures, html, scans, tools, viewers
+from sample_forms.producers.catalogue import ACROFORM, CHROMIUM, DOCS, IMAGE_KINDS, SCANS, WRITER
 from sample_forms.producers.forms import Doc
 from sample_forms.scenarios import normalised
 
@@ -47,6 +47,9 @@ def expected() -> list[dict[str, object]]:
             "producer": doc.producer,
             "layout": doc.layout,
             "about": doc.about,
+            "class": doc.kind,
+            "image": doc.kind in IMAGE_KINDS,
+            "typed": doc.typed,
             "requests": [
                 {
                     "fields": {k: normalised(values)[k] for k in FIELD_ORDER},
@@ -54,6 +57,7 @@ def expected() -> list[dict[str, object]]:
                 }
                 for values in doc.forms
             ],
+            **({"hidden": [dict(h) for h in doc.hidden]} if doc.hidden else {}),
         }
         for doc in DOCS
     ]
@@ -75,6 +79,13 @@ def generate(producers: set[str]) -> list[pathlib.Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(scans.scanned_pdf(source, scan.dpi, scan.angle, seed))
             written.append(path)
+    for group in (viewers, captures):
+        if group.__name__.rsplit(".", 1)[-1] in producers:
+            for doc in group.DOCS:
+                path = HERE / doc.file
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(group.render(doc))
+                written.append(path)
     manifest = HERE / "expected.json"
     manifest.write_text(json.dumps(expected(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     return [*written, manifest]
@@ -87,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         "writer",
         "acroform",
         "scan",
+        "viewers",
+        "captures",
     }
     for path in generate(chosen):
         print(path.relative_to(SAMPLES))

@@ -7,9 +7,10 @@ Producers: ``reportlab`` (the main corpus in ``sample_forms/``, listed in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sample_forms import catalogue as main
+from sample_forms.producers import captures, viewers
 from sample_forms.producers.forms import (
     ASHFORD,
     BAYVIEW,
@@ -245,12 +246,44 @@ def scan_values(scan: Scan) -> tuple[Values, ...]:
     raise KeyError(scan.source)
 
 
+#: Reading classes held to "each field right or flagged, never wrong at full
+#: confidence" (the rest must be read exactly, at full confidence).
+IMAGE_KINDS = frozenset(
+    {
+        "scan",
+        "sandwich",
+        "outlines",
+        "broken_fonts",
+        "photo",
+        "fax",
+        "rotated",
+        "two_up",
+        "pale",
+        "handwriting",
+        "batch",
+    }
+)
+
+
+def _kind(doc: Doc, kind: str) -> Doc:
+    return doc if doc.kind else replace(doc, kind=kind)
+
+
 DOCS: tuple[Doc, ...] = (
-    CHROMIUM
-    + WRITER
-    + ACROFORM
+    tuple(_kind(d, "text") for d in CHROMIUM + WRITER)
+    + tuple(_kind(d, "acroform") for d in ACROFORM)
     + tuple(
-        Doc(s.file, "scan", f"{s.dpi} dpi, {s.angle:+.1f} degrees", s.about, scan_values(s))
+        Doc(
+            s.file,
+            "scan",
+            f"{s.dpi} dpi, {s.angle:+.1f} degrees",
+            s.about,
+            scan_values(s),
+            kind="scan",
+            typed=True,
+        )
         for s in SCANS
     )
+    + viewers.DOCS
+    + captures.DOCS
 )

@@ -25,6 +25,16 @@ class Doc:
     about: str
     forms: tuple[Values, ...]
     options: Mapping[str, str] = field(default_factory=dict)
+    #: The reading class the file belongs to (``text``, ``acroform``,
+    #: ``annotation``, ``scan``, ``photo``...): the benchmark reports per class,
+    #: and :data:`sample_forms.producers.catalogue.IMAGE_KINDS` are held to
+    #: "right or flagged" rather than "exact".
+    kind: str = ""
+    #: Values a hidden text layer claims, where they differ from the page
+    #: (a lying OCR layer): the reader must never decide on them.
+    hidden: tuple[Values, ...] = ()
+    #: A clean typed form captured as an image: counted in ``automation_rate``.
+    typed: bool = False
 
 
 def values(signed: bool = True, ticked: bool = True, **text: str | None) -> Values:

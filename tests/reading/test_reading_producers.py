@@ -21,8 +21,8 @@ from verification.normalise import LOW_CONFIDENCE_THRESHOLD
 from .corpus import SAMPLES, comparable, load_producers
 
 PRODUCERS = load_producers()
-EXACT = [e for e in PRODUCERS if e["producer"] != "scan"]
-SCANS = [e for e in PRODUCERS if e["producer"] == "scan"]
+EXACT = [e for e in PRODUCERS if not e["image"]]
+SCANS = [e for e in PRODUCERS if e["image"]]
 
 
 @functools.cache
