@@ -3,15 +3,20 @@
 1. :mod:`~intake.reading.detect` checks the bytes (``NotAPdf``,
    ``PdfUnreadable``) and what pypdf makes of them;
 2. :mod:`~intake.reading.acroform` reads filled AcroForm fields, if any;
-3. :mod:`~intake.reading.pages` parses every page once with pdfplumber;
-4. :mod:`~intake.reading.ocr` reads scanned pages (no text layer, only an
-   image) into words, when tesseract is installed;
-5. :mod:`~intake.reading.layout` finds the forms in the words of every page;
-6. AcroForm values are laid over the form on the page of their widget.
+3. drawn annotations (values typed in a viewer, drawn signatures, stamps)
+   are flattened into their pages (:mod:`~intake.reading.visible`);
+4. :mod:`~intake.reading.pages` parses every page once with pdfplumber;
+5. :mod:`~intake.reading.visible` decides per page whether its text layer is
+   what the page shows; the pages where it is not (scans, hidden OCR
+   layers, outlines, broken fonts) are read from their pixels by
+   :mod:`~intake.reading.ocr`, when tesseract is installed;
+6. :mod:`~intake.reading.layout` finds the forms in the words of every page;
+7. AcroForm values are laid over the form on the page of their widget.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import pathlib
 from collections.abc import Mapping
@@ -20,7 +25,7 @@ import pdfplumber
 import pypdf
 import pypdfium2
 
-from intake.reading import acroform, detect, layout, ocr
+from intake.reading import acroform, detect, layout, ocr, visible
 from intake.reading.model import (
     FIELD_KEYS,
     DocumentReading,
@@ -46,18 +51,15 @@ def read_document(path: pathlib.Path, limits: ReadLimits) -> DocumentReading:
         reader = pypdf.PdfReader(io.BytesIO(data))
         page_count = detect.check_reader(reader, limits)
         acro_fields = acroform.read_fields(reader)
+        annotated = visible.drawn_annotation_pages(reader)
+        if annotated:
+            data = visible.flatten(data, annotated)
         pages = _pages(data)
-    warnings: list[str] = []
-    scanned = [page.index for page in pages if page.image_only]
-    ocr_unavailable = bool(scanned) and ocr.engine() is None
-    if scanned and not ocr_unavailable:
-        try:
-            for page in _ocr(data, scanned, limits):
-                pages[page.index] = page
-        except ocr.OcrUnavailable:
-            ocr_unavailable = True
-    if ocr_unavailable:
-        warnings.append("some pages are scanned images and no OCR engine is available")
+        document = pypdfium2.PdfDocument(data)
+    try:
+        pages, ocr_unavailable, warnings = _seen(pages, document, limits)
+    finally:
+        document.close()
     forms = layout.read_forms([page for page in pages if page.words])
     if any(field.filled for fields in acro_fields.values() for field in fields):
         forms = _with_acroform(forms, acro_fields, warnings)
@@ -69,6 +71,42 @@ def read_document(path: pathlib.Path, limits: ReadLimits) -> DocumentReading:
     )
 
 
+def _seen(
+    pages: list[PageContent], document: pypdfium2.PdfDocument, limits: ReadLimits
+) -> tuple[list[PageContent], bool, list[str]]:
+    """Each page as a person sees it: its text layer where that is what the
+    page shows, else its pixels read by OCR (see :mod:`~intake.reading.visible`)."""
+    warnings: list[str] = []
+    views = {}
+    with detect.library_errors():
+        for page in pages:
+            view = visible.look(page, document[page.index])
+            views[page.index] = view
+            if view.source == "pixels" and page.words:
+                warnings.append(f"page {page.index + 1}: {view.note}")
+    to_read = [index for index, view in views.items() if view.source == "pixels"]
+    if not to_read:
+        return pages, False, warnings
+    if ocr.engine() is None:
+        warnings.append("some pages are scanned images and no OCR engine is available")
+        blank = [_without_words(page) if views[page.index].source == "pixels" else page
+                 for page in pages]
+        return blank, True, warnings
+    try:
+        with detect.library_errors():
+            for read in ocr.read_pages(document, to_read, limits.ocr_seconds_per_page):
+                pages[read.index] = read
+                warnings.extend(f"page {read.index + 1}: {note}" for note in read.notes)
+    except ocr.OcrUnavailable:
+        warnings.append("some pages are scanned images and no OCR engine is available")
+        return [_without_words(p) if p.index in to_read else p for p in pages], True, warnings
+    return pages, False, warnings
+
+
+def _without_words(page: PageContent) -> PageContent:
+    return dataclasses.replace(page, words=())
+
+
 def _pages(data: bytes) -> list[PageContent]:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages = []
@@ -76,15 +114,6 @@ def _pages(data: bytes) -> list[PageContent]:
             pages.append(page_content(page, index))
             page.close()
         return pages
-
-
-def _ocr(data: bytes, indices: list[int], limits: ReadLimits) -> list[PageContent]:
-    with detect.library_errors():
-        document = pypdfium2.PdfDocument(data)
-    try:
-        return ocr.read_pages(document, indices, limits.ocr_seconds_per_page)
-    finally:
-        document.close()
 
 
 def _overlay(

@@ -1,12 +1,18 @@
 """Scanned pages: render, clean, OCR once, and hand back words like a text layer.
 
-A page with no text layer is rendered with pypdfium2 at :data:`DPI`, cleaned
-and deskewed (:mod:`intake.reading.raster`), and read by Debian's
-``tesseract`` through ``pytesseract`` in one call (``image_to_data``: word
-boxes and word confidences). The words come back as
+A page read from its pixels is rendered with pypdfium2 at :data:`DPI`
+(annotations and form fields drawn, as a viewer shows them), turned upright,
+straightened and evened out (:mod:`intake.reading.capture`), cleaned and
+deskewed (:mod:`intake.reading.raster`), and read by tesseract in one pass
+(word boxes and word confidences). The words come back as
 :class:`~intake.reading.pages.Word` in PDF points, each with its confidence
 (tesseract's 0-100 score / 100), so the same label and value logic reads
 them; the cleaned pixels go with them for the tick box and signature.
+
+The engine is tesseract through ``tesserocr``: one engine per process, its
+model loaded once, called in-process (no process and no model load per
+page). Without ``tesserocr`` (or its language data) ``pytesseract`` runs the
+``tesseract`` program instead, with the same settings.
 
 Tesseract runs single-threaded (``OMP_THREAD_LIMIT=1``, unless the
 environment sets it): its OpenMP threads are several times slower on small
@@ -15,10 +21,13 @@ machines, and workers already read documents in parallel.
 
 from __future__ import annotations
 
+import functools
+import glob
 import os
 import shutil
+import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from PIL import Image
 
@@ -38,15 +47,124 @@ class OcrUnavailable(Exception):
     """No OCR engine on this machine (``tesseract`` or ``pytesseract`` missing)."""
 
 
-def engine() -> Any | None:
-    """The ``pytesseract`` module if tesseract can run here, else ``None``."""
+class Engine(Protocol):
+    """Reads an image into tesseract's word table (``image_to_data``'s shape)."""
+
+    name: str
+
+    def data(self, image: Image.Image, timeout: float) -> dict[str, list[Any]]: ...
+
+
+def tessdata() -> str | None:
+    """The folder of tesseract's language data (``TESSDATA_PREFIX``, else Debian's)."""
+    candidates = [os.environ.get("TESSDATA_PREFIX", "")]
+    candidates += sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True)
+    candidates += ["/usr/share/tessdata", "/usr/local/share/tessdata"]
+    for folder in candidates:
+        if folder and os.path.isfile(os.path.join(folder, "eng.traineddata")):
+            return folder
+    return None
+
+
+class InProcess:
+    """Tesseract through ``tesserocr``: one engine, loaded once, one page at a time."""
+
+    name = "tesserocr"
+
+    def __init__(self, api_class: Any, psm: int, folder: str) -> None:
+        self._api = api_class(path=folder, lang="eng", psm=psm)
+        self._lock = threading.Lock()
+
+    def data(self, image: Image.Image, timeout: float) -> dict[str, list[Any]]:
+        import tesserocr
+
+        level = tesserocr.RIL.WORD
+        table: dict[str, list[Any]] = {
+            k: [] for k in ("text", "conf", "left", "top", "width", "height")
+        }
+        table.update(block_num=[], par_num=[], line_num=[])
+        with self._lock:
+            self._api.SetImage(image)
+            if not self._api.Recognize(int(timeout * 1000)):
+                self._api.Clear()
+                raise PdfUnreadable(f"a scanned page took over {timeout:g} s to read")
+            block = par = line = 0
+            iterator = self._api.GetIterator()
+            for word in tesserocr.iterate_level(iterator, level):
+                if word.IsAtBeginningOf(tesserocr.RIL.BLOCK):
+                    block += 1
+                if word.IsAtBeginningOf(tesserocr.RIL.PARA):
+                    par += 1
+                if word.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
+                    line += 1
+                box = word.BoundingBox(level)
+                if box is None:
+                    continue
+                left, top, right, bottom = box
+                for key, value in (
+                    ("text", word.GetUTF8Text(level) or ""),
+                    ("conf", word.Confidence(level)),
+                    ("left", left),
+                    ("top", top),
+                    ("width", right - left),
+                    ("height", bottom - top),
+                    ("block_num", block),
+                    ("par_num", par),
+                    ("line_num", line),
+                ):
+                    table[key].append(value)
+            self._api.Clear()
+        return table
+
+
+class Program:
+    """Tesseract as a program, through ``pytesseract``: a process per page."""
+
+    name = "tesseract"
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def data(self, image: Image.Image, timeout: float) -> dict[str, list[Any]]:
+        tesseract = self._module
+        try:
+            return tesseract.image_to_data(
+                image, config=CONFIG, output_type=tesseract.Output.DICT, timeout=timeout
+            )
+        except tesseract.TesseractNotFoundError as exc:
+            raise OcrUnavailable(str(exc)) from exc
+        except RuntimeError as exc:  # pytesseract's timeout
+            raise PdfUnreadable(f"a scanned page took over {timeout:g} s to read") from exc
+
+
+@functools.cache
+def _in_process() -> Engine | None:
+    folder = tessdata()
+    if folder is None:
+        return None
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        import tesserocr
+    except ImportError:
+        return None
+    try:
+        return InProcess(tesserocr.PyTessBaseAPI, tesserocr.PSM.SPARSE_TEXT, folder)
+    except RuntimeError:  # the language data would not load
+        return None
+
+
+def engine() -> Engine | None:
+    """The OCR engine this process uses, or ``None`` when there is none."""
+    found = _in_process()
+    if found is not None:
+        return found
     if shutil.which("tesseract") is None:
         return None
     try:
         import pytesseract
     except ImportError:
         return None
-    return pytesseract
+    return Program(pytesseract)
 
 
 def render(page: Any, dpi: int = DPI) -> Image.Image:
@@ -61,18 +179,11 @@ def recognise(image: Image.Image, timeout: float) -> dict[str, list[Any]]:
     :class:`~intake.reading.model.PdfUnreadable` when a page takes longer
     than ``timeout`` seconds.
     """
-    tesseract = engine()
-    if tesseract is None:
+    reader = engine()
+    if reader is None:
         raise OcrUnavailable("tesseract is not installed")
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    try:
-        return tesseract.image_to_data(
-            image, config=CONFIG, output_type=tesseract.Output.DICT, timeout=timeout
-        )
-    except tesseract.TesseractNotFoundError as exc:
-        raise OcrUnavailable(str(exc)) from exc
-    except RuntimeError as exc:  # pytesseract's timeout
-        raise PdfUnreadable(f"a scanned page took over {timeout:g} s to read") from exc
+    return reader.data(image, timeout)
 
 
 def words_from_data(data: dict[str, list[Any]], scale: float) -> list[Word]:

@@ -115,6 +115,8 @@ class PageContent:
     images: tuple[Box, ...]
     #: The cleaned pixels of a page read by OCR (``None`` for a text page).
     raster: Raster | None = None
+    #: What was done to read the page from its pixels ("turned 180°", ...).
+    notes: tuple[str, ...] = ()
 
     @property
     def image_only(self) -> bool:
