@@ -94,7 +94,12 @@ def _seen(
         return blank, True, warnings
     try:
         with detect.library_errors():
-            for read in ocr.read_pages(document, to_read, limits.ocr_seconds_per_page):
+            # A text layer the page does not show may still contradict what
+            # OCR reads there: then the word is unsure (it never supplies one).
+            layers = {
+                i: pages[i].words for i in to_read if views[i].reason == visible.HIDDEN_TEXT
+            }
+            for read in ocr.read_pages(document, to_read, limits.ocr_seconds_per_page, layers):
                 pages[read.index] = read
                 warnings.extend(f"page {read.index + 1}: {note}" for note in read.notes)
     except ocr.OcrUnavailable:

@@ -26,7 +26,7 @@ import glob
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from PIL import Image
@@ -34,6 +34,7 @@ from PIL import Image
 from intake.reading.model import PdfUnreadable
 from intake.reading.pages import PageContent, Word
 from intake.reading.raster import prepare
+from intake.reading.visible import checked_against_layer
 
 #: Rendering resolution for OCR: enough for 8 pt print, and a quarter the
 #: pixels (and OCR time) of 400 dpi.
@@ -236,13 +237,20 @@ def _glued(left: Word, right: Word) -> bool:
     return at and right.x0 - left.x1 < 0.6 * max(left.height, right.height)
 
 
-def read_page(page: Any, index: int, timeout: float) -> PageContent:
-    """OCR one pypdfium2 page into a :class:`PageContent` with its raster."""
+def read_page(page: Any, index: int, timeout: float, layer: Sequence[Word] = ()) -> PageContent:
+    """OCR one pypdfium2 page into a :class:`PageContent` with its raster.
+
+    ``layer`` is the page's own text layer where it was not trusted (hidden
+    text): it cannot supply a word, only lower the confidence of a word it
+    contradicts (:func:`~intake.reading.visible.checked_against_layer`).
+    """
     width, height = page.get_size()
     gray = render(page)
     scale = gray.width / width
-    image, raster, _angle = prepare(gray, scale)
+    image, raster, angle = prepare(gray, scale)
     words = words_from_data(recognise(image, timeout), scale)
+    if layer:
+        words = checked_against_layer(words, layer, angle, (width / 2, height / 2))
     return PageContent(
         index=index,
         width=float(width),
@@ -256,6 +264,14 @@ def read_page(page: Any, index: int, timeout: float) -> PageContent:
     )
 
 
-def read_pages(document: Any, indices: Iterable[int], timeout: float) -> list[PageContent]:
+def read_pages(
+    document: Any,
+    indices: Iterable[int],
+    timeout: float,
+    layers: Mapping[int, Sequence[Word]] | None = None,
+) -> list[PageContent]:
     """OCR the pages ``indices`` of a pypdfium2 document, in order."""
-    return [read_page(document[index], index, timeout) for index in indices]
+    layers = layers or {}
+    return [
+        read_page(document[index], index, timeout, layers.get(index, ())) for index in indices
+    ]

@@ -38,7 +38,7 @@ SCANNED_MARK_CONFIDENCE = 0.95
 #: Ink between a label and its value that is more than punctuation (a 10 pt
 #: letter is 5-8 square points).
 LEAD_INK_PT2 = 8.0
-_STRAY = frozenset(",;:|_")
+_STRAY = frozenset(",;:|_'\"`‘’“”")
 #: Fields whose value has a shape to check.
 _SHAPED = frozenset(
     {

@@ -23,6 +23,7 @@ reader takes nothing from a PDF that the page does not show (SPEC §2):
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 from collections.abc import Iterable
@@ -34,7 +35,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 
 from intake.reading.labels import LABEL_PATTERNS, TITLE_TOKENS, tokens
-from intake.reading.pages import PageContent, Word
+from intake.reading.pages import Box, PageContent, Word
 
 #: Resolution of the visibility check: a 6 pt letter is still 6 pixels tall.
 CHECK_DPI = 72
@@ -47,8 +48,17 @@ SEEN_SHARE = 0.04
 _NOT_DRAWN = frozenset({"/Link", "/Popup", "/Widget"})
 #: Annotation flags: Hidden (bit 2) and NoView (bit 6).
 _HIDDEN_FLAGS = (1 << 1) | (1 << 5)
-#: Text render modes that draw nothing (3 invisible, 7 clip only).
+#: Text render modes that draw nothing (3 invisible, 7 clip only), and those
+#: that fill the glyphs (0 fill, 2 fill and stroke, 4 and 6 the same and clip).
 _INVISIBLE_MODES = frozenset({3, 7})
+_FILLED_MODES = frozenset({0, 2, 4, 6})
+#: Text whose fill is within this many grey levels of what lies under it
+#: (the page with no text drawn) cannot be told from it.
+_LOW_CONTRAST = 40
+#: Two text objects sharing this much of the smaller one's box overprint.
+_OVERPRINT_SHARE = 0.5
+#: Form XObjects nested deeper than this are not searched for text.
+_MAX_DEPTH = 8
 
 #: Words any English page of text is made of, with the form's own words:
 #: a text layer in which hardly any word is one of these does not read as text.
@@ -60,7 +70,7 @@ _COMMON_WORDS = """a about all also an and any are as at be by can date dear do 
 _COMMON = frozenset(_COMMON_WORDS.split())
 _VOCABULARY = _COMMON | set(TITLE_TOKENS) | {t for pattern, _ in LABEL_PATTERNS for t in pattern}
 #: At least this many word tokens before "reads as text" is judged by vocabulary.
-_JUDGED_WORDS = 12
+_JUDGED_WORDS = 6
 #: Share of the page's word tokens that must be known words.
 _KNOWN_SHARE = 0.15
 #: Characters no readable text layer is made of: unmapped glyphs ("(cid:12)"),
@@ -79,6 +89,13 @@ class View:
 
     source: str
     note: str = ""
+    #: Why a page with a text layer is read from its pixels.
+    reason: str = ""
+
+
+#: The reasons a text layer is not trusted.
+HIDDEN_TEXT = "hidden text"
+NOT_TEXT = "not text"
 
 
 def drawn_annotation_pages(reader: Any) -> list[int]:
@@ -134,7 +151,7 @@ def reads_as_text(words: Iterable[Word]) -> bool:
     unreadable = sum(len(m) for m in _UNREADABLE.findall(joined))
     if unreadable > 0.1 * len(joined):
         return False
-    found = [t for text in texts for t in tokens(text) if t.isalpha()]
+    found = [t for text in texts for t in tokens(text) if sum(ch.isalpha() for ch in t) >= 2]
     if len(found) < _JUDGED_WORDS:
         return True
     return sum(t in _VOCABULARY for t in found) >= _KNOWN_SHARE * len(found)
@@ -146,24 +163,85 @@ def _grey(page: Any, scale: float) -> np.ndarray:
     return pixels[..., 0] if pixels.ndim == 3 else pixels
 
 
+def _text_objects(page: Any, form: Any = None, matrix: Any = None, depth: int = 0):
+    """Every text object of ``page`` with its bounds on the page (left,
+    bottom, right, top), through form XObjects (their matrices applied)."""
+    for obj in page.get_objects(max_depth=1, form=form, level=depth):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            bounds = obj.get_bounds()
+            yield obj, matrix.on_rect(*bounds) if matrix is not None else bounds
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
+            inner = obj.get_matrix()
+            yield from _text_objects(
+                page, obj, inner if matrix is None else inner.multiply(matrix), depth + 1
+            )
+
+
+def _fill_grey(obj: Any) -> float | None:
+    """The grey level (0-255) a text object is filled with, or ``None`` if it
+    is transparent or has no fill colour."""
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a):
+        return None
+    if a.value == 0:
+        return None
+    return 0.299 * r.value + 0.587 * g.value + 0.114 * b.value
+
+
+def _overprinted(bounds: list[tuple[float, float, float, float]]) -> bool:
+    """Whether two text objects are drawn over each other: then a person
+    sees at most one of them (or a blot), whatever the text layer says.
+
+    >>> _overprinted([(0, 0, 50, 10), (60, 0, 90, 10)])
+    False
+    >>> _overprinted([(0, 0, 50, 10), (10, 2, 40, 9)])
+    True
+    """
+    if len(bounds) < 2:
+        return False
+    boxes = np.asarray(bounds, dtype=np.float64)
+    left, bottom, right, top = boxes.T
+    width = np.minimum(right[:, None], right[None, :]) - np.maximum(left[:, None], left[None, :])
+    height = np.minimum(top[:, None], top[None, :]) - np.maximum(bottom[:, None], bottom[None, :])
+    shared = np.clip(width, 0, None) * np.clip(height, 0, None)
+    area = (right - left) * (top - bottom)
+    smaller = np.minimum(area[:, None], area[None, :])
+    np.fill_diagonal(shared, 0)
+    return bool((shared > _OVERPRINT_SHARE * np.maximum(smaller, 1e-6)).any())
+
+
 def unseen_words(content: PageContent, page: Any) -> tuple[list[Word], bool]:
     """The words of ``content`` that the rendered ``page`` does not show, and
-    whether any text object is drawn in an invisible render mode.
+    whether some text object is drawn so that no one can see it: in an
+    invisible render mode, fully transparent, or in the colour of what lies
+    under it (white on white, even over other text).
 
     ``page`` is the same page opened with pypdfium2 (its text objects are
     made invisible in memory, so it is rendered as it is first).
     """
     scale = CHECK_DPI / 72
     shown = _grey(page, scale)
-    texts = [o for o in page.get_objects(max_depth=8) if o.type == pdfium_c.FPDF_PAGEOBJ_TEXT]
-    invisible_mode = False
-    for text in texts:
+    texts = list(_text_objects(page))
+    unseen_object = False
+    fills = []
+    for text, _ in texts:
         mode = pdfium_c.FPDFTextObj_GetTextRenderMode(text.raw)
-        invisible_mode = invisible_mode or mode in _INVISIBLE_MODES
+        fills.append(_fill_grey(text) if mode in _FILLED_MODES else None)
+        unseen_object = unseen_object or mode in _INVISIBLE_MODES
         pdfium_c.FPDFTextObj_SetTextRenderMode(text.raw, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
     hidden = _grey(page, scale)
+    height, width = hidden.shape
+    for (_, (left, bottom, right, top)), fill in zip(texts, fills, strict=True):
+        if fill is None or unseen_object or right - left < 1 or top - bottom < 1:
+            continue  # an empty glyph (a space) draws nothing to compare
+        x0, x1 = max(int(left * scale), 0), min(int(np.ceil(right * scale)), width)
+        y0 = max(int((content.height - top) * scale), 0)
+        y1 = min(int(np.ceil((content.height - bottom) * scale)), height)
+        under = hidden[y0:y1, x0:x1]
+        if under.size and abs(float(np.median(under)) - fill) < _LOW_CONTRAST:
+            unseen_object = True
+    unseen_object = unseen_object or _overprinted([bounds for _, bounds in texts])
     changed = np.abs(shown.astype(np.int16) - hidden.astype(np.int16)) > CHANGE_LEVEL
-    height, width = changed.shape
     unseen = []
     for word in content.words:
         if not any(ch.isalnum() for ch in word.text):
@@ -174,7 +252,7 @@ def unseen_words(content: PageContent, page: Any) -> tuple[list[Word], bool]:
         box = changed[y0:y1, x0:x1]
         if not box.size or box.mean() < SEEN_SHARE:
             unseen.append(word)
-    return unseen, invisible_mode
+    return unseen, unseen_object
 
 
 def look(content: PageContent, page: Any) -> View:
@@ -182,9 +260,84 @@ def look(content: PageContent, page: Any) -> View:
     if not content.words:
         drawn = content.images or content.curves or content.lines or content.rects
         return View("pixels", "no text layer") if drawn else View("blank")
-    unseen, invisible_mode = unseen_words(content, page)
-    if unseen or invisible_mode:
-        return View("pixels", "text the page does not show was ignored; read from the page image")
+    unseen, unseen_object = unseen_words(content, page)
+    if unseen or unseen_object:
+        return View(
+            "pixels",
+            "text the page does not show was ignored; read from the page image",
+            HIDDEN_TEXT,
+        )
     if not reads_as_text(content.words):
-        return View("pixels", "the text layer does not read as text; read from the page image")
+        return View(
+            "pixels", "the text layer does not read as text; read from the page image", NOT_TEXT
+        )
     return View("text")
+
+
+#: Confidence of an OCR word that the page's own (hidden) text layer
+#: contradicts, or whose agreement with it cannot be checked.
+DISAGREES_CONFIDENCE = 0.5
+#: Share of the smaller box two words must share to be read at one place.
+_SAME_PLACE = 0.3
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _turned(word: Word, angle: float, centre: tuple[float, float]) -> Word:
+    """``word``'s box moved as turning the page by ``angle`` degrees (PIL's
+    sense, anticlockwise) about ``centre`` moves its centre."""
+    if not angle:
+        return word
+    theta = np.radians(angle)
+    cx, cy = centre
+    x, y = word.box.centre
+    dx, dy = x - cx, y - cy
+    # Anticlockwise on the screen, with y pointing down.
+    nx = cx + dx * np.cos(theta) + dy * np.sin(theta)
+    ny = cy - dx * np.sin(theta) + dy * np.cos(theta)
+    half_w, half_h = word.box.width / 2, word.box.height / 2
+    return word._replace(x0=nx - half_w, x1=nx + half_w, top=ny - half_h, bottom=ny + half_h)
+
+
+def checked_against_layer(
+    read: list[Word],
+    layer: Iterable[Word],
+    angle: float = 0.0,
+    centre: tuple[float, float] = (0.0, 0.0),
+) -> list[Word]:
+    """OCR words ``read`` from a page whose text layer was not trusted, each
+    capped to :data:`DISAGREES_CONFIDENCE` where the layer says otherwise.
+
+    The layer never supplies a value: it can only lower confidence. A word is
+    contradicted when any word of the layer at its place spells something
+    else (neither holds the other, letters and digits compared): a layer may
+    split or join words differently, but each of its words must agree. ``angle`` and
+    ``centre`` are the deskew the OCR image was turned by, so the layer's
+    boxes are moved the same way first.
+
+    >>> ocr = [Word("B82001", 100, 100, 140, 110, 0.96)]
+    >>> [w.conf for w in checked_against_layer(ocr, [Word("B82001", 100, 100, 140, 110)])]
+    [0.96]
+    >>> [w.conf for w in checked_against_layer(ocr, [Word("Y99999", 101, 100, 141, 110)])]
+    [0.5]
+    """
+    placed = [_turned(w, angle, centre) for w in layer if _letters(w.text)]
+    out = []
+    for word in read:
+        seen = _letters(word.text)
+        # OCR boxes hug the ink; a layer's boxes run from descender to ascender.
+        pad = 0.3 * word.box.height
+        box = Box(word.x0 - pad, word.top - pad, word.x1 + pad, word.bottom + pad)
+        area = word.box.width * word.box.height
+        for said in placed:
+            shared = box.overlap(said.box)
+            if shared < _SAME_PLACE * min(area, said.box.width * said.box.height):
+                continue
+            text = _letters(said.text)
+            if seen and text not in seen and seen not in text:
+                word = word._replace(conf=min(word.conf, DISAGREES_CONFIDENCE))
+                break
+        out.append(word)
+    return out

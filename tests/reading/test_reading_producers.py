@@ -30,13 +30,20 @@ def read(name: str) -> DocumentReading:
     return read_document(SAMPLES / "producers" / name)
 
 
-def test_the_corpus_has_five_producers_with_five_forms_each() -> None:
+def test_the_corpus_has_every_class_of_form_the_world_sends() -> None:
     reportlab = [p for p in SAMPLES.glob("*.pdf") if "not_a_pdf" not in p.name]
     counts = {"reportlab": len(reportlab)}
     for entry in PRODUCERS:
         counts[entry["producer"]] = counts.get(entry["producer"], 0) + 1
-    assert set(counts) == {"reportlab", "chromium", "writer", "acroform", "scan"}
-    assert min(counts.values()) >= 5
+    assert min(counts[p] for p in ("reportlab", "chromium", "writer", "acroform", "scan")) >= 5
+    classes = {entry["class"] for entry in PRODUCERS}
+    assert classes >= {
+        "text", "acroform", "annotation", "signed", "incremental", "sandwich", "outlines",
+        "broken_fonts", "word_legacy", "scan", "photo", "fax", "rotated", "two_up", "pale",
+        "handwriting", "batch",
+    }
+    batches = [e for e in PRODUCERS if e["class"] == "batch"]
+    assert max(len(e["requests"]) for e in batches) >= 8
 
 
 def test_every_producer_file_on_disk_is_in_the_manifest() -> None:
@@ -85,7 +92,9 @@ def test_each_scanned_field_is_right_or_flagged_never_wrong_at_full_confidence(
 ) -> None:
     document = read(entry["file"])
     assert not document.ocr_unavailable, "tesseract must be installed (.ci/apt-packages)"
-    assert [f.method for f in document.forms] == ["ocr"] * len(entry["requests"])
+    # Read from the page image, or from a text layer that is what the page shows.
+    assert {f.method for f in document.forms} <= {"ocr", "text"}
+    assert len(document.forms) == len(entry["requests"])
     wrong, right = [], 0
     for form, request in zip(document.forms, entry["requests"], strict=True):
         for key in FIELD_KEYS:
