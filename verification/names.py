@@ -80,22 +80,70 @@ POST_NOMINALS = frozenset(
         "rn",
     }
 )
-# Words that say what kind of premises an organisation is, not which one.
-_ORG_GENERIC = frozenset(
-    {
-        "the",
+#: Words that say what kind of premises an organisation is, by kind (after
+#: "&" -> "and", punctuation dropped and :data:`ORG_SPELLINGS`). A GP
+#: practice's own words ("Surgery", "Practice", "Medical Practice", "Medical
+#: Centre") are one kind: practices use them interchangeably for their own
+#: premises. A health centre is another (it often houses several practices,
+#: SPEC §4), and so are clinics, hospitals, pharmacies, opticians and
+#: dentists. "Dental Surgery" is a dentist's, not a GP surgery: the longest
+#: phrase is read first. "Family" ("Riverside Family Practice") is part of
+#: the name, not of the kind.
+PREMISES_KINDS: dict[str, tuple[str, ...]] = {
+    "gp practice": (
         "surgery",
         "surgeries",
         "practice",
+        "medical practice",
+        "medical centre",
+        "general practice",
+        "gp practice",
+        "gp surgery",
+        "doctors surgery",
+    ),
+    "health centre": (
+        "health centre",
+        "healthcare centre",
+        "health care centre",
+        "primary care centre",
+    ),
+    "clinic": ("clinic", "polyclinic"),
+    "hospital": ("hospital", "infirmary"),
+    "pharmacy": ("pharmacy", "pharmacies", "chemist", "chemists"),
+    "optical practice": (
+        "opticians",
+        "optician",
+        "optometrists",
+        "optometrist",
+        "optometry",
+        "optical",
+        "optical practice",
+        "eyecare",
+        "eye care",
+    ),
+    "dental practice": (
+        "dental",
+        "dental practice",
+        "dental surgery",
+        "dental care",
+        "dental centre",
+        "dental clinic",
+        "dentist",
+        "dentists",
+        "dentistry",
+    ),
+}
+#: Words that say neither which organisation nor what kind of premises.
+ORG_FILLER = frozenset(
+    {
+        "the",
+        "and",
+        "gp",
+        "group",
         "medical",
-        "centre",
-        "center",
         "health",
         "healthcare",
-        "group",
-        "clinic",
-        "gp",
-        "and",
+        "centre",
         "partners",
         "partnership",
         "ltd",
@@ -103,7 +151,17 @@ _ORG_GENERIC = frozenset(
         "llp",
     }
 )
-_ORG_SPELLINGS = {"st": "saint", "ctr": "centre", "hc": "health centre", "mc": "medical centre"}
+#: Abbreviations and spellings read as the words they stand for.
+ORG_SPELLINGS = {
+    "st": "saint",
+    "center": "centre",
+    "ctr": "centre",
+    "hc": "health centre",
+    "mc": "medical centre",
+}
+
+_KIND_OF_PHRASE = {phrase: kind for kind, phrases in PREMISES_KINDS.items() for phrase in phrases}
+_LONGEST_PHRASE = max(len(phrase.split()) for phrase in _KIND_OF_PHRASE)
 
 
 class NameMatch(enum.StrEnum):
@@ -196,26 +254,67 @@ def _org_words(name: str) -> list[str]:
     text = re.sub(r"['\u2019`]", "", _ascii_lower(name).replace("&", " and "))
     words = []
     for word in re.sub(r"[^a-z0-9]+", " ", text).split():
-        words.extend(_ORG_SPELLINGS.get(word, word).split())
+        words.extend(ORG_SPELLINGS.get(word, word).split())
     return words
+
+
+def premises_kinds(name: str) -> tuple[frozenset[str], list[str]]:
+    """The kinds of premises an organisation name says, and its other words.
+
+    The other words leave out :data:`ORG_FILLER`; the longest phrase of
+    :data:`PREMISES_KINDS` is read first.
+
+    >>> premises_kinds("The Riverside Medical Practice")
+    (frozenset({'gp practice'}), ['riverside'])
+    >>> premises_kinds("Bayview Dental Surgery")
+    (frozenset({'dental practice'}), ['bayview'])
+    >>> premises_kinds("St Mary's HC")
+    (frozenset({'health centre'}), ['saint', 'marys'])
+    """
+    words = _org_words(name)
+    kinds: set[str] = set()
+    others: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(_LONGEST_PHRASE, len(words) - i), 0, -1):
+            kind = _KIND_OF_PHRASE.get(" ".join(words[i : i + size]))
+            if kind:
+                kinds.add(kind)
+                i += size
+                break
+        else:
+            if words[i] not in ORG_FILLER:
+                others.append(words[i])
+            i += 1
+    return frozenset(kinds), others
 
 
 def org_names_match(written: str, directory: str) -> bool:
     """Whether an organisation name as written is the directory's name.
 
-    Case, punctuation, "&"/"and", "St"/"Saint" and the generic premises words
-    ("The", "Surgery", "Practice", "Medical Centre", "Health Centre", "Group",
-    "Partners"...) are ignored, so "Riverside Surgery" is "The Riverside
-    Medical Practice". The distinctive words left must pair up one to one,
-    in any order, each pair scoring at least :data:`ORG_MATCH_SCORE`
-    (rapidfuzz ``ratio``): a typo passes ("Riverisde"), another word does not
-    ("Riverside North" is not "Riverside South"; "Riverside" is not
-    "Riverside Family").
+    Case, punctuation, "&"/"and", "St"/"Saint" and filler words ("The",
+    "Group", "Partners", "Ltd"...) are ignored. Words that say what kind of
+    premises it is (:data:`PREMISES_KINDS`) may be missing on one side, but
+    when both sides say, the kinds must be the same: "Riverside Surgery" is
+    "The Riverside Medical Practice" and "Riverside", but not "Riverside
+    Health Centre" (SPEC §4: a health centre often houses several practices).
+    The distinctive words left must pair up one to one, in any order, each
+    pair scoring at least :data:`ORG_MATCH_SCORE` (rapidfuzz ``ratio``): a
+    typo passes ("Riverisde"), another word does not ("Riverside North" is
+    not "Riverside South"; "Riverside" is not "Riverside Family").
 
     >>> org_names_match("Riverside Surgery", "THE RIVERSIDE MEDICAL PRACTICE")
     True
-    >>> org_names_match("St Mary's Health Centre", "Saint Marys Surgery")
+    >>> org_names_match("Ashby Surgery", "Ashby")
     True
+    >>> org_names_match("Ashby Surgery", "Ashby Health Centre")
+    False
+    >>> org_names_match("St Mary's Health Centre", "Saint Marys Surgery")
+    False
+    >>> org_names_match("St Mary's Surgery", "Saint Marys Medical Centre")
+    True
+    >>> org_names_match("Bayview Dental Practice", "Bayview Opticians")
+    False
     >>> org_names_match("Dr Smith & Partners", "Dr Smith and Partners")
     True
     >>> org_names_match("Hillside Surgery", "Riverside Surgery")
@@ -223,9 +322,13 @@ def org_names_match(written: str, directory: str) -> bool:
     >>> org_names_match("Riverside North Surgery", "Riverside South Surgery")
     False
     """
-    left, right = _org_words(written), _org_words(directory)
-    left_core = [w for w in left if w not in _ORG_GENERIC] or left
-    right_core = [w for w in right if w not in _ORG_GENERIC] or right
+    left_kinds, left_core = premises_kinds(written)
+    right_kinds, right_core = premises_kinds(directory)
+    if left_kinds and right_kinds and left_kinds != right_kinds:
+        return False
+    # A name that is only generic words ("The Surgery") is compared whole.
+    left_core = left_core or _org_words(written)
+    right_core = right_core or _org_words(directory)
     if len(left_core) != len(right_core):
         return False
     unmatched = list(right_core)

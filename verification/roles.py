@@ -1,12 +1,34 @@
 """The vocabularies of the form: §3 roles, request types and authoriser capacities.
 
 Each ``recognise_*`` function maps text as written to its canonical value, or
-``None`` when the text is not recognised. Matching is lenient about case,
-spacing, punctuation and hyphens, and knows the alternative spellings used on
-PCSE's own pages. A role name with a slip of the pen (one or two letters,
-like the guidance page's own "Adminsitrator") is recognised when it scores at
-least :data:`ROLE_TYPO_SCORE` against exactly one role's spellings; anything
-else is not recognised and stays as written (and is then ROLE_NOT_UA).
+``None`` when the text is not recognised. A value must be one of the values
+the form allows, as printed (SPEC §2): matching ignores case, spacing,
+punctuation and hyphens, and UK/US spellings ("Organization", "Authorized",
+"E-mail"); role names also ignore "Administration"/"Administrator"/"Admins"
+(SPEC §3).
+
+Besides the printed value, only other *printings of the same words* are
+known: the spellings on PCSE's own guidance pages (such as "GPP - Practice
+User Management", "PL Organisation Administrator", "GP Partners", "User
+listed on the Authorised Email List (AEL)"), and, for a value printed with
+its abbreviation ("Authorised Email List (AEL) user"), either half of it
+("AEL user", "Authorised Email List user"). Nothing else is a spelling:
+
+* a synonym ("Amend", "Change", "Add", "Delete", "Removal", "Opto User
+  Administrator") is a guess at what was meant;
+* part of the value ("Partner", "GP", "Caldicott", "AEL", "Opto User
+  Management") or more than it ("New request", "ICB representative",
+  "Records & Supplies Main Contact") is another value;
+* an abbreviation written out that the form does not print ("Integrated
+  Care Board") is another value.
+
+An unrecognised request type or capacity is then FIELD_INVALID; an
+unrecognised role stays as written and is ROLE_NOT_UA. The one allowance is
+for a role name with a slip of the pen (one or two letters, like the guidance
+page's own "Adminsitrator"): it is recognised when it scores at least
+:data:`ROLE_TYPO_SCORE` against exactly one role's spellings. Request types
+and capacities get no typo allowance: they are short, and a guess is exactly
+what SPEC §2 rules out.
 """
 
 from __future__ import annotations
@@ -63,70 +85,48 @@ ROLES: dict[str, Role] = {
     )
 }
 
-# Spellings after _key(): lower-case, "&" -> "and", punctuation to spaces,
-# "organization" -> "organisation", "administration"/"admin" -> "administrator".
-_ROLE_ALIASES: dict[str, str] = {
-    # GPP_UA: §3 name, the guidance pages' "GPP - Practice User Adminsitrator"
-    # and "GPP - Practice User Management".
-    "gpp practice user administrator": GPP_UA,
-    "gpp practice user management": GPP_UA,
-    "gpp user administrator": GPP_UA,
-    "gp payments and pensions practice user administrator": GPP_UA,
-    # PL_UA: §3 name, "PL Organisation Administrator", "PL Organization User
-    # Administration".
-    "pl organisation user administrator": PL_UA,
-    "pl organisation administrator": PL_UA,
-    "pl organisation user management": PL_UA,
-    "performers list organisation user administrator": PL_UA,
-    # OPTO_UA
-    "opto user management organisation": OPTO_UA,
-    "opto user management": OPTO_UA,
-    "opto organisation user management": OPTO_UA,
-    "opto user administrator": OPTO_UA,
-    # MAIN_CONTACT
-    "main contact": MAIN_CONTACT,
-    "records and supplies main contact": MAIN_CONTACT,
-    "main contact service desk analyst": MAIN_CONTACT,
+#: How each role is printed: §3's name first, then PCSE's guidance pages
+#: ("GPP - Practice User Management" and "GPP User Admins" on the GP Payments
+#: & Pensions page, "PL Organisation Administrator" on the User Management
+#: page, "Main Contact" over "Service Desk Analyst" in the Records & Supplies
+#: row of the authorisers table).
+ROLE_SPELLINGS: dict[str, tuple[str, ...]] = {
+    GPP_UA: (
+        "GPP Practice User Administrator",
+        "GPP - Practice User Management",
+        "GPP User Admins",
+    ),
+    PL_UA: ("PL Organisation User Administrator", "PL Organisation Administrator"),
+    OPTO_UA: ("Opto User Management (Organisation)",),
+    MAIN_CONTACT: ("Main Contact", "Main Contact Service Desk Analyst"),
 }
 
 #: rapidfuzz ``ratio`` (0..100) a misspelt role name needs to be recognised.
 ROLE_TYPO_SCORE = 94
 
-_REQUEST_TYPES: dict[str, str] = {
-    "new": NEW,
-    "new request": NEW,
-    "add": NEW,
-    "create": NEW,
-    "update": UPDATE,
-    "amend": UPDATE,
-    "change": UPDATE,
-    "replace": UPDATE,
-    "remove": REMOVE,
-    "removal": REMOVE,
-    "delete": REMOVE,
-    "deactivate": REMOVE,
+#: The request types the form prints.
+REQUEST_TYPE_SPELLINGS: dict[str, tuple[str, ...]] = {
+    NEW: ("New",),
+    UPDATE: ("Update",),
+    REMOVE: ("Remove",),
 }
 
-_CAPACITIES: dict[str, str] = {
-    "gp partner": GP_PARTNER,
-    "gp partners": GP_PARTNER,
-    "partner": GP_PARTNER,
-    "caldicott guardian": CALDICOTT_GUARDIAN,
-    "caldicott": CALDICOTT_GUARDIAN,
-    "authorised email list ael user": AEL_USER,
-    "authorised email list user": AEL_USER,
-    "authorised email list": AEL_USER,
-    "ael user": AEL_USER,
-    "ael": AEL_USER,
-    "user listed on the authorised email list ael": AEL_USER,
-    "user listed on the authorised email list": AEL_USER,
-    "user listed on the ael": AEL_USER,
-    "icb": ICB,
-    "integrated care board": ICB,
-    "integrated care board icb": ICB,
-    "icb representative": ICB,
-    "icb contact": ICB,
-    "named icb contact": ICB,
+#: How each capacity is printed: on the form, then in PCSE's "authorisation
+#: in order of preference" list ("GP Partners", "User listed on the
+#: Authorised Email List (AEL)", "User listed on the (AEL)"); a value printed
+#: with its abbreviation also as either half.
+CAPACITY_SPELLINGS: dict[str, tuple[str, ...]] = {
+    GP_PARTNER: ("GP Partner", "GP Partners"),
+    CALDICOTT_GUARDIAN: ("Caldicott Guardian",),
+    AEL_USER: (
+        "Authorised Email List (AEL) user",
+        "Authorised Email List user",
+        "AEL user",
+        "User listed on the Authorised Email List (AEL)",
+        "User listed on the Authorised Email List",
+        "User listed on the (AEL)",
+    ),
+    ICB: ("ICB",),
 }
 
 _SPELLINGS = (
@@ -146,6 +146,26 @@ def _key(text: str) -> str:
     return " ".join(text.split())
 
 
+def _spaceless(text: str) -> str:
+    """:func:`_key` without spaces: "GPPartner" is "GP Partner"."""
+    return _key(text).replace(" ", "")
+
+
+_ROLE_ALIASES: dict[str, str] = {
+    _key(spelling): code for code, spellings in ROLE_SPELLINGS.items() for spelling in spellings
+}
+_REQUEST_TYPES: dict[str, str] = {
+    _spaceless(spelling): kind
+    for kind, spellings in REQUEST_TYPE_SPELLINGS.items()
+    for spelling in spellings
+}
+_CAPACITIES: dict[str, str] = {
+    _spaceless(spelling): capacity
+    for capacity, spellings in CAPACITY_SPELLINGS.items()
+    for spelling in spellings
+}
+
+
 def recognise_role(text: str) -> str | None:
     """The §3 role code for a role name as written, or ``None``.
 
@@ -158,6 +178,8 @@ def recognise_role(text: str) -> str | None:
     >>> recognise_role("GPP - Practice User Adminsitrator")
     'GPP_UA'
     >>> recognise_role("Joiner & Leaver") is None
+    True
+    >>> recognise_role("Opto User Administrator") is None
     True
     """
     key = _key(text)
@@ -178,18 +200,27 @@ def recognise_role(text: str) -> str | None:
 def recognise_request_type(text: str) -> str | None:
     """``New``, ``Update`` or ``Remove`` for a request type as written, or ``None``.
 
-    >>> recognise_request_type(" update ")
-    'Update'
+    Only the printed words, in any case, spacing or punctuation; a synonym is
+    not recognised.
+
+    >>> recognise_request_type(" update. "), recognise_request_type("REMOVE")
+    ('Update', 'Remove')
+    >>> recognise_request_type("Amend") is None, recognise_request_type("Add") is None
+    (True, True)
     """
-    return _REQUEST_TYPES.get(_key(text))
+    return _REQUEST_TYPES.get(_spaceless(text))
 
 
 def recognise_capacity(text: str) -> str | None:
     """The canonical authoriser capacity for text as written, or ``None``.
 
-    >>> recognise_capacity("AEL")
-    'Authorised Email List (AEL) user'
-    >>> recognise_capacity("Integrated Care Board")
-    'ICB'
+    Only the :data:`CAPACITY_SPELLINGS`, in any case, spacing or punctuation.
+
+    >>> recognise_capacity("AEL user"), recognise_capacity("Authorized E-mail List user")
+    ('Authorised Email List (AEL) user', 'Authorised Email List (AEL) user')
+    >>> recognise_capacity("gp-partner")
+    'GP Partner'
+    >>> recognise_capacity("Partner") is None, recognise_capacity("Caldicott") is None
+    (True, True)
     """
-    return _CAPACITIES.get(_key(text))
+    return _CAPACITIES.get(_spaceless(text))

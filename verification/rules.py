@@ -124,9 +124,11 @@ def org_name_matches(request: Request) -> Iterator[Finding]:
     """ORG_NAME_MISMATCH (review): the name written is not the directory's name.
 
     Lenient (:func:`verification.names.org_names_match`): case, punctuation,
-    "&"/"and", "St"/"Saint" and generic words such as "The", "Surgery",
-    "Practice", "Medical Centre", "Health Centre" are ignored, and a typo in
-    the distinctive words is allowed; another place name is a mismatch.
+    "&"/"and", "St"/"Saint" and filler such as "The" are ignored, words that
+    say what kind of premises it is ("Surgery", "Practice") may be missing
+    on one side, and a typo in the distinctive words is allowed; another
+    place name, or another kind of premises ("Health Centre" for a
+    "Surgery"), is a mismatch.
     """
     if not org_names_match(request.text("org_name"), request.known_org.name):
         yield Finding(R.ORG_NAME_MISMATCH, "org_name", request.known_org.name)

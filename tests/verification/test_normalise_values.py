@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime
+import string
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from verification.fields import FIELD_KEYS
 from verification.normalise import normalise, parse_date
 from verification.reasons import ReasonCode
-from verification.roles import recognise_capacity, recognise_request_type, recognise_role
+from verification.roles import (
+    CAPACITY_SPELLINGS,
+    REQUEST_TYPE_SPELLINGS,
+    recognise_capacity,
+    recognise_request_type,
+    recognise_role,
+)
 
 R = ReasonCode
 DEC_1 = datetime.date(2026, 12, 1)
@@ -74,11 +83,14 @@ def test_it_rejects_anything_but_a_whole_valid_date(text):
         ("PL Organisation User Administrator", "PL_UA"),
         ("PL Organization User Administration", "PL_UA"),
         ("PL Organisation Administrator", "PL_UA"),
+        ("PL ORGANIZATION USER ADMINISTRATION", "PL_UA"),
+        ("GPP User Admins", "GPP_UA"),
         ("Opto User Management (Organisation)", "OPTO_UA"),
         ("opto user management (organization)", "OPTO_UA"),
         ("MAIN CONTACT", "MAIN_CONTACT"),
         ("Main  Contact", "MAIN_CONTACT"),
         ("main_contact", "MAIN_CONTACT"),
+        ("Main Contact Service Desk Analyst", "MAIN_CONTACT"),
     ],
 )
 def test_it_recognises_role_names_leniently(text, code):
@@ -95,6 +107,11 @@ def test_it_recognises_role_names_leniently(text, code):
         "User Administrator",
         "Practice Estimate and Salary Change",
         "",
+        "Opto User Management",
+        "Opto User Administrator",
+        "PL Organisation User Management",
+        "GP Payments and Pensions Practice User Administrator",
+        "Records & Supplies Main Contact",
     ],
 )
 def test_it_does_not_recognise_other_roles(text):
@@ -109,16 +126,49 @@ def test_it_does_not_recognise_other_roles(text):
         ("gp partner", "GP Partner"),
         ("Caldicott Guardian", "Caldicott Guardian"),
         ("Authorised Email List (AEL) user", "Authorised Email List (AEL) user"),
+        ("GP-Partner", "GP Partner"),
+        ("GPPartner", "GP Partner"),
+        ("Caldicott Guardian", "Caldicott Guardian"),
+        ("CALDICOTT  GUARDIAN.", "Caldicott Guardian"),
+        ("Authorised Email List (AEL) user", "Authorised Email List (AEL) user"),
         ("AEL user", "Authorised Email List (AEL) user"),
-        ("AEL", "Authorised Email List (AEL) user"),
+        ("Authorised Email List user", "Authorised Email List (AEL) user"),
         ("Authorized Email List user", "Authorised Email List (AEL) user"),
+        ("Authorised E-mail List (AEL) User", "Authorised Email List (AEL) user"),
         ("User listed on the Authorised Email List (AEL)", "Authorised Email List (AEL) user"),
+        ("User listed on the (AEL)", "Authorised Email List (AEL) user"),
         ("ICB", "ICB"),
-        ("Integrated Care Board", "ICB"),
+        ("icb", "ICB"),
+        ("I.C.B.", "ICB"),
     ],
 )
 def test_it_spells_capacities_canonically(text, capacity):
     assert recognise_capacity(text) == capacity
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Partner",
+        "Partners",
+        "GP",
+        "Senior Partner",
+        "GP Principal",
+        "Caldicott",
+        "Guardian",
+        "AEL",
+        "Authorised Email List",
+        "Email list",
+        "Integrated Care Board",
+        "ICB representative",
+        "Named ICB contact",
+        "Practice Manager",
+        "GP Partner / Caldicott Guardian",
+        "",
+    ],
+)
+def test_it_does_not_take_a_synonym_or_part_of_a_capacity_for_it(text):
+    assert recognise_capacity(text) is None
 
 
 @pytest.mark.parametrize(
@@ -127,12 +177,99 @@ def test_it_spells_capacities_canonically(text, capacity):
         ("New", "New"),
         ("NEW", "New"),
         ("update", "Update"),
+        ("UPDATE.", "Update"),
         ("Remove", "Remove"),
-        ("removal", "Remove"),
+        (" remove ", "Remove"),
+        ("[New]", "New"),
     ],
 )
 def test_it_spells_request_types_canonically(text, kind):
     assert recognise_request_type(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Add",
+        "Create",
+        "New request",
+        "Amend",
+        "Change",
+        "Replace",
+        "Modify",
+        "Delete",
+        "Removal",
+        "Deactivate",
+        "Update / Remove",
+        "",
+    ],
+)
+def test_it_does_not_take_a_synonym_for_a_request_type(text):
+    assert recognise_request_type(text) is None
+
+
+@pytest.mark.parametrize(
+    "key, raw",
+    [
+        ("request_type", "Amend"),
+        ("request_type", "Change"),
+        ("request_type", "Add"),
+        ("request_type", "Delete"),
+        ("authoriser_capacity", "Partner"),
+        ("authoriser_capacity", "Caldicott"),
+        ("authoriser_capacity", "AEL"),
+        ("authoriser_capacity", "Integrated Care Board"),
+    ],
+)
+def test_it_calls_a_synonym_invalid_and_keeps_it_as_written(key, raw):
+    result = normalise({key: raw}, {})
+    assert (R.FIELD_INVALID, key) in [(f.code, f.field) for f in result.findings]
+    assert result.fields[key] == raw and key in result.blocked
+
+
+def _respelt(draw, printed: str) -> str:
+    """``printed`` in random case, with spaces and punctuation added around words."""
+    noise = st.text(alphabet=" .-()/,", max_size=2)
+    words = [
+        "".join(c.upper() if draw(st.booleans()) else c.lower() for c in word)
+        for word in printed.split()
+    ]
+    return draw(noise) + "".join(word + draw(noise) for word in words)
+
+
+@st.composite
+def printed_request_types(draw):
+    kind = draw(st.sampled_from(sorted(REQUEST_TYPE_SPELLINGS)))
+    return kind, _respelt(draw, draw(st.sampled_from(REQUEST_TYPE_SPELLINGS[kind])))
+
+
+@st.composite
+def printed_capacities(draw):
+    capacity = draw(st.sampled_from(sorted(CAPACITY_SPELLINGS)))
+    return capacity, _respelt(draw, draw(st.sampled_from(CAPACITY_SPELLINGS[capacity])))
+
+
+@given(printed_request_types())
+def test_case_spacing_and_punctuation_never_change_a_request_type(case):
+    kind, text = case
+    assert recognise_request_type(text) == kind
+
+
+@given(printed_capacities())
+def test_case_spacing_and_punctuation_never_change_a_capacity(case):
+    capacity, text = case
+    assert recognise_capacity(text) == capacity
+
+
+@given(
+    st.one_of(
+        st.text(alphabet=string.ascii_letters, max_size=10),
+        st.sampled_from(["new", "NEW", "Update", "remove", "Renew", "Updated", "Removed"]),
+    )
+)
+def test_a_word_is_a_request_type_only_if_it_is_the_printed_word(word):
+    printed = {"new": "New", "update": "Update", "remove": "Remove"}
+    assert recognise_request_type(word) == printed.get(word.lower())
 
 
 def test_it_gives_every_key_a_value_and_null_for_a_field_not_read():
@@ -192,7 +329,7 @@ def test_it_names_every_empty_required_field_but_not_the_optional_ones():
 
 
 def test_it_requires_the_icb_code_only_when_an_icb_signs():
-    result = normalise({"authoriser_capacity": "Integrated Care Board"}, {})
+    result = normalise({"authoriser_capacity": "icb"}, {})
     assert (R.FIELD_MISSING, "icb_code") in [(f.code, f.field) for f in result.findings]
 
 
@@ -206,7 +343,9 @@ def test_it_requires_the_icb_code_only_when_an_icb_signs():
         ("org_code", "A81-01"),
         ("date_signed", "soon"),
         ("authoriser_capacity", "Manager"),
+        ("authoriser_capacity", "Integrated Care Board"),
         ("request_type", "Add please"),
+        ("request_type", "Amend"),
     ],
 )
 def test_it_names_the_malformed_field(key, raw):

@@ -57,6 +57,10 @@ PRODUCES = [
     case("a month and year without a day", "FIELD_INVALID", date_signed="March 2026"),
     case("an unknown capacity", "FIELD_INVALID", authoriser_capacity="Practice Manager"),
     case("an unknown request type", "FIELD_INVALID", request_type="Maybe"),
+    case("a synonym for a request type", "FIELD_INVALID", request_type="Amend"),
+    case("a synonym for New", "FIELD_INVALID", request_type="Add"),
+    case("a capacity cut short", "FIELD_INVALID", authoriser_capacity="Partner"),
+    case("a capacity written out", "FIELD_INVALID", authoriser_capacity="Integrated Care Board"),
     case("a field read with low confidence", "LOW_CONFIDENCE", confidence={"nominee_name": 0.5}),
     case(
         "a blank field read with low confidence",
@@ -96,6 +100,16 @@ PRODUCES = [
     case("an ODS code not in the directory", "ORG_UNKNOWN", org_code="X99999"),
     case("a closed organisation", "ORG_CLOSED", org_code="Z89999", org_name="Old Mill Surgery"),
     case("another organisation's name", "ORG_NAME_MISMATCH", org_name="Hillside Surgery"),
+    case(
+        "the org's place with another kind of premises",
+        "ORG_NAME_MISMATCH",
+        org_name="Riverside Health Centre",
+    ),
+    case(
+        "an optician's name for a GP surgery",
+        "ORG_NAME_MISMATCH",
+        org_name="Riverside Opticians",
+    ),
     case(
         "a new request while someone else holds the role",
         "USER_ADMIN_EXISTS",
@@ -160,7 +174,7 @@ PRODUCES = [
         "an AEL user removed from the org's list",
         "AUTHORISER_INACTIVE",
         authoriser_email="ael.gone@nhs.net",
-        authoriser_capacity="AEL",
+        authoriser_capacity="AEL user",
     ),
     case(
         "an authoriser active only at another org",
@@ -269,6 +283,8 @@ NEAR_MISSES = [
     case(
         "a capacity in the guidance's wording", "FIELD_INVALID", authoriser_capacity="GP Partners"
     ),
+    case("a capacity in capitals with a hyphen", "FIELD_INVALID", authoriser_capacity="GP-PARTNER"),
+    case("a request type in capitals with a stop", "FIELD_INVALID", request_type="NEW."),
     case("an unknown role (ROLE_NOT_UA, not invalid)", "FIELD_INVALID", role="PL Practice Manager"),
     case(
         "a field read at exactly the threshold", "LOW_CONFIDENCE", confidence={"nominee_name": 0.8}
@@ -304,6 +320,12 @@ NEAR_MISSES = [
         "the org's name in other words",
         "ORG_NAME_MISMATCH",
         org_name="The Riverside Medical Practice",
+    ),
+    case("the org's name without its premises word", "ORG_NAME_MISMATCH", org_name="Riverside"),
+    case(
+        "the org's name as a medical centre",
+        "ORG_NAME_MISMATCH",
+        org_name="Riverside Medical Centre",
     ),
     case(
         "a holder who has been deactivated",
@@ -381,7 +403,7 @@ NEAR_MISSES = [
         "an authoriser on the AEL only",
         "AUTHORISER_NOT_FOUND",
         authoriser_email="ael.user@nhs.net",
-        authoriser_capacity="AEL",
+        authoriser_capacity="AEL user",
     ),
     case(
         "an authoriser inactive elsewhere but active at the org",
@@ -419,7 +441,7 @@ NEAR_MISSES = [
         "an AEL user, who has no name on file",
         "AUTHORISER_NAME_MISMATCH",
         authoriser_email="ael.user@nhs.net",
-        authoriser_capacity="AEL",
+        authoriser_capacity="AEL user",
         authoriser_name="Anyone At All",
     ),
     case("an ICB contact of the org's ICB", "ICB_NOT_ORG_ICB", icb=True),
