@@ -109,7 +109,12 @@ def _read_section(section: _Section, pages: dict[int, PageContent]) -> FormReadi
 
 def _stop(line: Line) -> bool:
     """Lines that can never be (part of) a value."""
-    return bool(line.hits) or line.is_title or line.declaration_start is not None
+    return (
+        bool(line.hits)
+        or line.is_title
+        or line.declaration_start is not None
+        or line.is_page_furniture
+    )
 
 
 def _right_limit(line: Line, hit: LabelHit, page: PageContent) -> tuple[int, float]:

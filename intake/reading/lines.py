@@ -18,6 +18,12 @@ from intake.reading.labels import DECLARATION_START, TITLE_TOKENS, match_label, 
 from intake.reading.pages import Box, Word
 
 _NUMBERING = re.compile(r"^(\d{1,2}|[a-z])[.)]$|^\(?(\d{1,2}|[a-z])\)$")
+#: Page numbering, never part of a value: "Page 1 of 2", "... - page 1",
+#: "1/2", "- 1 -", "1 of 2".
+_PAGE_NUMBER = re.compile(
+    r"\bpage\s*\d+\s*(?:of|/)\s*\d+\b|\bpage\s*\d+\s*$"
+    r"|^\W*\d{1,3}\s*(?:(?:of|/)\s*\d{1,3})?\W*$"
+)
 #: Most extra words a title line may carry ("NHS", "(continued)", a version).
 _TITLE_SLACK = 3
 
@@ -126,6 +132,18 @@ class Line:
                 short = i > 0 and len(self.words[i - 1].text) <= 2
                 return i - 1 if short else i
         return None
+
+    @cached_property
+    def is_page_furniture(self) -> bool:
+        """The line numbers the page (a header or footer), so holds no value.
+
+        >>> [Line(0, (Word(t, 0, 0, 9, 9),)).is_page_furniture for t in ("Page", "2")]
+        [False, True]
+        >>> words = [Word(t, 10 * i, 0, 10 * i + 9, 9) for i, t in enumerate("Page 1 of 2".split())]
+        >>> Line(0, tuple(words)).is_page_furniture
+        True
+        """
+        return bool(_PAGE_NUMBER.search(self.text().lower()))
 
     def text(self, start: int = 0, end: int | None = None) -> str:
         """The words ``[start, end)`` joined by single spaces."""

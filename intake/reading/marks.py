@@ -27,6 +27,8 @@ SCAN_FAINT_PT2 = 1.0
 #: A tick box on a scan is ticked when this share of its middle is ink, and
 #: empty under the faint share.
 SCAN_TICK_SHARE = 0.08
+#: A closed path this close to an area's size (each way) is its border.
+_BORDER_SHARE = 0.95
 SCAN_EMPTY_SHARE = 0.01
 
 
@@ -84,9 +86,12 @@ def _is_stroke(shape: Shape, area: Box) -> bool:
             and shape.box.x1 < inner.x1
             and (inner.top < shape.box.top and shape.box.bottom < inner.bottom)
         )
-    # A closed path as large as the area is the area's own (rounded) border.
+    # A closed path as large as the area is the area's own (rounded) border;
+    # a filled check mark (a flattened check box's glyph) sits inside it.
     return not (
-        shape.closed and shape.box.width > 0.8 * area.width and shape.box.height > 0.8 * area.height
+        shape.closed
+        and shape.box.width > _BORDER_SHARE * area.width
+        and shape.box.height > _BORDER_SHARE * area.height
     )
 
 

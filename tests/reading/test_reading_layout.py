@@ -347,3 +347,43 @@ def test_a_scan_under_an_ocr_text_layer_is_not_ink(make_pdf) -> None:
     form = document.forms[0]
     assert (form.value("signature"), form.fields["nominee_job_title"].confidence) == (False, 1.0)
     assert document.ocr_unavailable is False
+
+
+@pytest.mark.parametrize("footer", ["Page 1 of 2", "Primary Care Support England - page 1", "1/2"])
+def test_a_page_footer_is_never_part_of_the_value_that_ends_the_page(make_pdf, footer) -> None:
+    def first(c: Canvas) -> None:
+        titled(c)
+        c.setFont("Helvetica", 10)
+        c.drawString(60, 100, "Nominee email address")
+        c.drawString(60, 88, "jo.bloggs@nhs.net")
+        c.drawString(60, 77, footer)
+
+    def second(c: Canvas) -> None:
+        rows(c, [("Date signed", "02/11/2026")])
+
+    form = read_document(make_pdf(first, second)).forms[0]
+    assert form.value("nominee_email") == "jo.bloggs@nhs.net"
+    assert form.value("date_signed") == "02/11/2026"
+
+
+def test_the_tick_of_a_flattened_check_box_is_read(tmp_path) -> None:
+    import pypdfium2
+
+    buffer = io.BytesIO()
+    c = Canvas(buffer)
+    titled(c)
+    rows(c, [("Organisation code (ODS)", "A81001")])
+    c.acroForm.checkbox(name="declaration", x=58, y=598, size=12, checked=True, buttonStyle="check")
+    c.drawString(76, 600, SENTENCE)
+    c.showPage()
+    c.save()
+    document = pypdfium2.PdfDocument(buffer.getvalue())
+    document.init_forms()
+    page = document[0]
+    page.flatten()
+    page.close()
+    path = tmp_path / "flattened.pdf"
+    document.save(str(path))
+    document.close()
+    field = read_document(path).forms[0].fields["declaration"]
+    assert (field.value, field.confidence) == (True, 1.0)
