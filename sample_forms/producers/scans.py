@@ -18,31 +18,43 @@ from PIL import Image
 SPECKLE = 0.002
 
 
-def scan_pages(pdf: bytes, dpi: int, angle: float, seed: int) -> list[Image.Image]:
-    """Every page of ``pdf`` as a grey "scan" at ``dpi``, turned by ``angle`` degrees."""
-    rng = np.random.default_rng(seed)
+def rendered(pdf: bytes, dpi: int) -> list[Image.Image]:
+    """Every page of ``pdf`` in grey at ``dpi``, fillable fields drawn."""
     document = pypdfium2.PdfDocument(pdf)
     document.init_forms()
-    pages = []
-    for page in document:
-        image = page.render(scale=dpi / 72, grayscale=True, may_draw_forms=True).to_pil()
-        image = image.convert("L").rotate(angle, resample=Image.BICUBIC, fillcolor=255)
-        pixels = np.array(image)
-        pixels[rng.random(pixels.shape) < SPECKLE] = 0
-        dots = rng.random(pixels.shape) < SPECKLE / 20
-        for dy, dx in ((0, 1), (1, 0), (1, 1)):
-            pixels[np.roll(np.roll(dots, dy, axis=0), dx, axis=1)] = 0
-        pixels[dots] = 0
-        pages.append(Image.fromarray(pixels))
+    pages = [
+        page.render(scale=dpi / 72, grayscale=True, may_draw_forms=True).to_pil().convert("L")
+        for page in document
+    ]
     document.close()
     return pages
 
 
-def image_pdf(pages: list[Image.Image], dpi: int) -> bytes:
+def scanned(
+    image: Image.Image, angle: float, rng: np.random.Generator, speckle: float = SPECKLE
+) -> Image.Image:
+    """A grey page image as the scanner sees it: turned by ``angle`` degrees, dusted."""
+    image = image.convert("L").rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+    pixels = np.array(image)
+    pixels[rng.random(pixels.shape) < speckle] = 0
+    dots = rng.random(pixels.shape) < speckle / 20
+    for dy, dx in ((0, 1), (1, 0), (1, 1)):
+        pixels[np.roll(np.roll(dots, dy, axis=0), dx, axis=1)] = 0
+    pixels[dots] = 0
+    return Image.fromarray(pixels)
+
+
+def scan_pages(pdf: bytes, dpi: int, angle: float, seed: int) -> list[Image.Image]:
+    """Every page of ``pdf`` as a grey "scan" at ``dpi``, turned by ``angle`` degrees."""
+    rng = np.random.default_rng(seed)
+    return [scanned(page, angle, rng) for page in rendered(pdf, dpi)]
+
+
+def image_pdf(pages: list[Image.Image], dpi: int, quality: int = 80) -> bytes:
     """The images as an image-only PDF (one JPEG per page)."""
     out = io.BytesIO()
     pages[0].save(
-        out, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:], quality=80
+        out, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:], quality=quality
     )
     return out.getvalue()
 

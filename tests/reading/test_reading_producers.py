@@ -138,3 +138,25 @@ def test_the_generator_lists_what_is_committed(tmp_path: pathlib.Path) -> None:
     from sample_forms.producers.__main__ import expected
 
     assert expected() == PRODUCERS
+
+
+LYING = [e for e in PRODUCERS if e.get("hidden")]
+
+
+@pytest.mark.parametrize("entry", LYING, ids=[e["file"] for e in LYING])
+def test_a_lying_hidden_layer_never_decides_a_value(entry: dict) -> None:
+    document = read(entry["file"])
+    assert len(document.forms) == len(entry["hidden"])
+    for form, hidden, request in zip(document.forms, entry["hidden"], entry["requests"], strict=True):
+        for key in FIELD_KEYS:
+            reading = form.fields[key]
+            lie = comparable(key, hidden[key])
+            truth = comparable(key, request["raw"][key])
+            if lie == truth or reading.confidence < LOW_CONFIDENCE_THRESHOLD:
+                continue
+            assert comparable(key, reading.value) != lie, key
+    assert any("does not show" in warning for warning in document.warnings)
+
+
+def test_the_corpus_has_a_lying_hidden_layer() -> None:
+    assert LYING
