@@ -22,7 +22,6 @@ machines, and workers already read documents in parallel.
 from __future__ import annotations
 
 import functools
-import glob
 import os
 import shutil
 import threading
@@ -31,14 +30,18 @@ from typing import Any, Protocol
 
 from PIL import Image
 
+from intake.reading import capture
 from intake.reading.model import PdfUnreadable
 from intake.reading.pages import PageContent, Word
 from intake.reading.raster import prepare
-from intake.reading.visible import checked_against_layer
+from intake.reading.visible import DISAGREES_CONFIDENCE, checked_against_layer
 
 #: Rendering resolution for OCR: enough for 8 pt print, and a quarter the
 #: pixels (and OCR time) of 400 dpi.
 DPI = 200
+#: The long side of a rendered page, at most (A4 at 240 dpi): a photo saved
+#: as a huge page at 72 dpi is not blown up past its own pixels' worth.
+MAX_PIXELS = 2800
 #: Tesseract page segmentation: 11 = sparse text, which reads scattered form
 #: cells without guessing at columns.
 CONFIG = "--psm 11"
@@ -54,17 +57,6 @@ class Engine(Protocol):
     name: str
 
     def data(self, image: Image.Image, timeout: float) -> dict[str, list[Any]]: ...
-
-
-def tessdata() -> str | None:
-    """The folder of tesseract's language data (``TESSDATA_PREFIX``, else Debian's)."""
-    candidates = [os.environ.get("TESSDATA_PREFIX", "")]
-    candidates += sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True)
-    candidates += ["/usr/share/tessdata", "/usr/local/share/tessdata"]
-    for folder in candidates:
-        if folder and os.path.isfile(os.path.join(folder, "eng.traineddata")):
-            return folder
-    return None
 
 
 class InProcess:
@@ -140,7 +132,7 @@ class Program:
 
 @functools.cache
 def _in_process() -> Engine | None:
-    folder = tessdata()
+    folder = capture.tessdata("eng")
     if folder is None:
         return None
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -168,7 +160,7 @@ def engine() -> Engine | None:
     return Program(pytesseract)
 
 
-def render(page: Any, dpi: int = DPI) -> Image.Image:
+def render(page: Any, dpi: float = DPI) -> Image.Image:
     """One pypdfium2 page as a grey image at ``dpi``."""
     return page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
 
@@ -240,27 +232,80 @@ def _glued(left: Word, right: Word) -> bool:
 def read_page(page: Any, index: int, timeout: float, layer: Sequence[Word] = ()) -> PageContent:
     """OCR one pypdfium2 page into a :class:`PageContent` with its raster.
 
+    The rendered page goes through :func:`~intake.reading.capture.prepare_capture`
+    first: a phone photo is straightened, light evened out, a turned page
+    turned upright, and a sheet holding two pages split, the two read as one
+    tall page (left above right). The words are then in the frame of that
+    upright page, which is what its coordinates mean from here on. A blank
+    page is not read.
+
     ``layer`` is the page's own text layer where it was not trusted (hidden
     text): it cannot supply a word, only lower the confidence of a word it
     contradicts (:func:`~intake.reading.visible.checked_against_layer`).
+    Where the page had to be turned, straightened or split, the layer cannot
+    be laid over the words, so every word is unsure.
     """
-    width, height = page.get_size()
-    gray = render(page)
-    scale = gray.width / width
-    image, raster, angle = prepare(gray, scale)
-    words = words_from_data(recognise(image, timeout), scale)
-    if layer:
+    dpi = _dpi(*page.get_size())
+    gray = render(page, dpi)  # turned by the page's /Rotate, as a viewer shows it
+    scale = dpi / 72
+    pieces = capture.prepare_capture(gray)
+    notes = tuple(note for _, note in pieces[:1] if note)
+    if len(pieces) > 1:
+        notes = (pieces[0][1].replace(", left", ""),)  # "2 pages on one sheet"
+    moved = any(note for _, note in pieces)
+    if moved:
+        scale = capture.DPI / 72
+    image = _stacked([piece for piece, _ in pieces])
+    width, height = image.width / scale, image.height / scale
+    if any("blank page" in note for _, note in pieces):
+        return _page(index, width, height, (), None, notes)
+    cleaned, raster, angle = prepare(image, scale)
+    words = words_from_data(recognise(cleaned, timeout), scale)
+    if layer and moved:
+        words = [w._replace(conf=min(w.conf, DISAGREES_CONFIDENCE)) for w in words]
+    elif layer:
         words = checked_against_layer(words, layer, angle, (width / 2, height / 2))
+    return _page(index, width, height, tuple(words), raster, notes)
+
+
+def _dpi(width: float, height: float) -> float:
+    """:data:`DPI`, or less for a page far larger than A4 (a photo saved at
+    72 dpi), so the long side stays within :data:`MAX_PIXELS` pixels."""
+    return min(DPI, MAX_PIXELS * 72 / max(width, height, 1.0))
+
+
+def _stacked(images: list[Image.Image]) -> Image.Image:
+    """The images one above the other (one image as it is)."""
+    if len(images) == 1:
+        return images[0]
+    width = max(image.width for image in images)
+    tall = Image.new("L", (width, sum(image.height for image in images)), 255)
+    top = 0
+    for image in images:
+        tall.paste(image, (0, top))
+        top += image.height
+    return tall
+
+
+def _page(
+    index: int,
+    width: float,
+    height: float,
+    words: tuple[Word, ...],
+    raster: Any,
+    notes: tuple[str, ...],
+) -> PageContent:
     return PageContent(
         index=index,
         width=float(width),
         height=float(height),
-        words=tuple(words),
+        words=words,
         rects=(),
         lines=(),
         curves=(),
         images=(),
         raster=raster,
+        notes=notes,
     )
 
 

@@ -32,8 +32,9 @@ MAX_SKEW = 2.0
 #: :data:`CELL_INK_PT2` holds only dust, however many specks the area has.
 CELL_PT = 8.0
 CELL_INK_PT2 = 0.6
-#: A straight run this long (points) is a rule: longer than any letter stroke.
-RULE_H_PT = 40.0
+#: A straight run this long (points) is a rule: longer than any letter stroke,
+#: and than a bold word whose letters ran together in a blurred photo or fax.
+RULE_H_PT = 100.0
 RULE_V_PT = 16.0
 
 

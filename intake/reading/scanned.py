@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from intake.reading.marks import SCAN_INK_PT2
 from intake.reading.model import FieldReading
 from intake.reading.pages import Box, PageContent, Word
+from verification.fields import EMAIL_KEYS
 from verification.normalise import normalise
 from verification.roles import recognise_role
 
@@ -39,6 +40,8 @@ SCANNED_MARK_CONFIDENCE = 0.95
 #: letter is 5-8 square points).
 LEAD_INK_PT2 = 8.0
 _STRAY = frozenset(",;:|_'\"`‘’“”")
+#: People's names, written capitalised or in capitals.
+_PERSON_NAMES = frozenset({"nominee_name", "requester_name", "authoriser_name"})
 #: Fields whose value has a shape to check.
 _SHAPED = frozenset(
     {
@@ -65,13 +68,31 @@ def well_formed(key: str, value: str) -> bool:
     False
     >>> well_formed("nominee_name", "Emma Wilson,")
     False
+    >>> well_formed("nominee_email", "jo lane@nhs.net"), well_formed("nominee_name", "Dr lan Ross")
+    (False, False)
+    >>> well_formed("nominee_name", "SARAH JANE COLLINS"), well_formed("nominee_name", "Ravi Patel")
+    (True, True)
     """
     if key == "role":
         return recognise_role(value) is not None
+    if key in EMAIL_KEYS and len(value.split()) > 1:
+        return False  # a "." or "_" OCR read as a gap: the joined address may be wrong
+    if key in _PERSON_NAMES and not _name_cased(value):
+        return False
     if key not in _SHAPED:
         # Free text: a stray comma or colon at either end is dust read as type.
         return not (value[-1] in _STRAY or value[0] in _STRAY)
     return key not in normalise({key: value}, {}).blocked
+
+
+def _name_cased(value: str) -> bool:
+    """Whether a person's name is cased as names are written: every word
+    capitalised, or all in capitals. A lower-case word in a capitalised name
+    is most often a capital I that OCR read as an l ("lan Ross")."""
+    words = [w for w in value.split() if w[:1].isalpha()]
+    if not words or all(w.isupper() for w in words):
+        return True
+    return all(w[0].isupper() for w in words)
 
 
 def checked(
