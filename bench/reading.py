@@ -42,7 +42,7 @@ import pytesseract
 from intake.reading import FIELD_KEYS, read_document
 from intake.reading import ocr as ocr_path
 from sample_forms.producers.catalogue import IMAGE_KINDS
-from verification.normalise import LOW_CONFIDENCE_THRESHOLD
+from verification.normalise import LOW_CONFIDENCE_THRESHOLD, parse_date
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_forms"
@@ -65,10 +65,14 @@ def corpus() -> list[tuple[pathlib.Path, str, list[dict[str, Any]], bool]]:
 
 
 def comparable(key: str, value: object) -> object:
-    """Trim and collapse spaces; emails compare case-insensitively."""
+    """Trivial normalisation only: trim, collapse spaces, lower-case emails;
+    a date is the day it names (spaces around "/" change nothing)."""
     if not isinstance(value, str):
         return value
     text = " ".join(value.split())
+    if key == "date_signed":
+        day = parse_date(text)
+        return day.isoformat() if day else text
     return text.lower() if key.endswith("email") else text
 
 

@@ -44,6 +44,8 @@ DECLARATION_START: tuple[str, ...] = ("i", "confirm")
 
 _SPELLINGS = (
     (re.compile(r"e-mail"), "email"),
+    # OCR's commonest slip: a capital I read as a bar ("(|CB" for "(ICB").
+    (re.compile(r"(?<![a-z0-9])\|(?=[a-z])"), "i"),
     (re.compile(r"organiz"), "organis"),
     (re.compile(r"authoriz"), "authoris"),
 )
@@ -53,8 +55,8 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9@.]")
 def token(word: str) -> str:
     """One word as a comparable token ("" for punctuation only).
 
-    >>> token("(ODS):"), token("Organization"), token(":")
-    ('ods', 'organisation', '')
+    >>> token("(ODS):"), token("Organization"), token(":"), token("(|CB")
+    ('ods', 'organisation', '', 'icb')
     """
     text = word.lower()
     for pattern, replacement in _SPELLINGS:

@@ -272,8 +272,13 @@ def _empty_value(
 ) -> FieldReading:
     """No text for a label: confidently empty, unless its value area holds ink."""
     pad = line.height / 2
-    right = Box(label.x1 + 1, line.top - pad, limit, line.bottom + pad)
-    under_bottom = below.top if below is not None else line.bottom + 2.5 * line.height
+    # A colon printed after the label (and not read as part of it) is no value.
+    right = Box(label.x1 + 0.8 * line.height, line.top - pad, limit, line.bottom + pad)
+    # Down to just above the next line (whose tallest strokes, a signature's,
+    # may rise above its words).
+    under_bottom = (
+        below.top - 0.25 * line.height if below is not None else line.bottom + 2.5 * line.height
+    )
     under = Box(label.x0, line.bottom + pad, limit, max(under_bottom, line.bottom + pad))
     ink = ink_in(right, page, words=False, exclude=exclude) + ink_in(
         under, page, words=False, exclude=exclude

@@ -31,7 +31,7 @@ MAX_SKEW = 2.0
 #: Ink is counted in cells this size (points); a cell with less ink than
 #: :data:`CELL_INK_PT2` holds only dust, however many specks the area has.
 CELL_PT = 8.0
-CELL_INK_PT2 = 0.6
+CELL_INK_PT2 = 1.2
 #: A straight run this long (points) is a rule: longer than any letter stroke,
 #: and than a bold word whose letters ran together in a blurred photo or fax.
 RULE_H_PT = 100.0

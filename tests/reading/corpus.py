@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import pathlib
 
+from verification.normalise import parse_date
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_forms"
 
@@ -20,8 +22,12 @@ def load_producers() -> list[dict]:
 
 
 def comparable(key: str, value: object) -> object:
-    """Trivial normalisation only: trim, collapse spaces, lower-case emails."""
+    """Trivial normalisation only: trim, collapse spaces, lower-case emails;
+    a date is the day it names (spaces around "/" change nothing)."""
     if not isinstance(value, str):
         return value
     text = " ".join(value.split())
+    if key == "date_signed":
+        day = parse_date(text)
+        return day.isoformat() if day else text
     return text.lower() if key.endswith("email") else text
