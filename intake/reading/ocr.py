@@ -42,6 +42,8 @@ DPI = 200
 #: The long side of a rendered page, at most (A4 at 240 dpi): a photo saved
 #: as a huge page at 72 dpi is not blown up past its own pixels' worth.
 MAX_PIXELS = 2800
+#: A 1-bit image coarser than this (dpi, either way) is smoothed before OCR.
+COARSE_DPI = 150
 #: Tesseract page segmentation: 11 = sparse text, which reads scattered form
 #: cells without guessing at columns.
 CONFIG = "--psm 11"
@@ -248,7 +250,7 @@ def read_page(page: Any, index: int, timeout: float, layer: Sequence[Word] = ())
     dpi = _dpi(*page.get_size())
     gray = render(page, dpi)  # turned by the page's /Rotate, as a viewer shows it
     scale = dpi / 72
-    pieces = capture.prepare_capture(gray)
+    pieces = capture.prepare_capture(gray, bilevel=_coarse_bilevel(page))
     notes = tuple(note for _, note in pieces[:1] if note)
     if len(pieces) > 1:
         notes = (pieces[0][1].replace(", left", ""),)  # "2 pages on one sheet"
@@ -266,6 +268,19 @@ def read_page(page: Any, index: int, timeout: float, layer: Sequence[Word] = ())
     elif layer:
         words = checked_against_layer(words, layer, angle, (width / 2, height / 2))
     return _page(index, width, height, tuple(words), raster, notes)
+
+
+def _coarse_bilevel(page: Any) -> bool:
+    """Whether the page is a coarse black-and-white image: 1 bit per pixel
+    at under :data:`COARSE_DPI` one way (a standard-resolution fax)."""
+    import pypdfium2.raw as pdfium_c
+
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        meta = image.get_metadata()
+        coarse = 0 < min(meta.horizontal_dpi, meta.vertical_dpi) < COARSE_DPI
+        if meta.bits_per_pixel == 1 and coarse:
+            return True
+    return False
 
 
 def _dpi(width: float, height: float) -> float:

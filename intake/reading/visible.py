@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import cv2
 import numpy as np
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -57,6 +58,10 @@ _FILLED_MODES = frozenset({0, 2, 4, 6})
 _LOW_CONTRAST = 40
 #: Two text objects sharing this much of the smaller one's box overprint.
 _OVERPRINT_SHARE = 0.5
+#: Type smaller than this (points) is too small for anyone to read.
+_TINY_PT = 1.5
+#: Cells per point of the grid on which overprinting is counted.
+_OVERPRINT_GRID = 1
 #: Form XObjects nested deeper than this are not searched for text.
 _MAX_DEPTH = 8
 
@@ -163,95 +168,183 @@ def _grey(page: Any, scale: float) -> np.ndarray:
     return pixels[..., 0] if pixels.ndim == 3 else pixels
 
 
-def _text_objects(page: Any, form: Any = None, matrix: Any = None, depth: int = 0):
-    """Every text object of ``page`` with its bounds on the page (left,
-    bottom, right, top), through form XObjects (their matrices applied)."""
-    for obj in page.get_objects(max_depth=1, form=form, level=depth):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            bounds = obj.get_bounds()
-            yield obj, matrix.on_rect(*bounds) if matrix is not None else bounds
-        elif obj.type == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
-            inner = obj.get_matrix()
-            yield from _text_objects(
-                page, obj, inner if matrix is None else inner.multiply(matrix), depth + 1
-            )
+def _text_objects(page: Any) -> list[tuple[Any, tuple[float, float, float, float]]]:
+    """Every text object of ``page`` (raw handles) with its bounds on the page
+    (left, bottom, right, top), through form XObjects, their matrices applied.
+
+    Walked with pdfium's own calls: a page holds hundreds of text objects,
+    and a wrapper object for each cost more than the rest of the check.
+    """
+    found: list[tuple[Any, tuple[float, float, float, float]]] = []
+    edges = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(edge) for edge in edges]
+    stack: list[tuple[Any, Any, int]] = [(None, None, 0)]
+    while stack:
+        form, matrix, depth = stack.pop()
+        if form is None:
+            count, get = pdfium_c.FPDFPage_CountObjects(page.raw), pdfium_c.FPDFPage_GetObject
+            parent = page.raw
+        else:
+            count, get = pdfium_c.FPDFFormObj_CountObjects(form), pdfium_c.FPDFFormObj_GetObject
+            parent = form
+        for index in range(count):
+            obj = get(parent, index)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                if not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
+                    continue
+                left, bottom, right, top = (edge.value for edge in edges)
+                bounds = (left, bottom, right, top)
+                found.append((obj, matrix.on_rect(*bounds) if matrix is not None else bounds))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
+                inner = _matrix(obj)
+                stack.append((obj, inner if matrix is None else inner.multiply(matrix), depth + 1))
+    return found
+
+
+def _matrix(obj: Any) -> pypdfium2.PdfMatrix:
+    raw = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(obj, raw)
+    return pypdfium2.PdfMatrix.from_raw(raw)
+
+
+def _font_size(obj: Any) -> float:
+    """A text object's font size on the page, in points (its matrix applied)."""
+    size = ctypes.c_float()
+    if not pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(size)):
+        return float("inf")
+    return size.value
 
 
 def _fill_grey(obj: Any) -> float | None:
     """The grey level (0-255) a text object is filled with, or ``None`` if it
     is transparent or has no fill colour."""
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a):
+    if not pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a):
         return None
     if a.value == 0:
         return None
     return 0.299 * r.value + 0.587 * g.value + 0.114 * b.value
 
 
-def _overprinted(bounds: list[tuple[float, float, float, float]]) -> bool:
+def _box_sums(table: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
+    """Sums of a summed-area ``table`` (one row and column of zeros first)
+    over the boxes ``[y0:y1, x0:x1]`` (arrays of pixel edges)."""
+    return table[y1, x1] - table[y0, x1] - table[y1, x0] + table[y0, x0]
+
+
+def _summed(grid: np.ndarray) -> np.ndarray:
+    """The summed-area table of a 0/1 (or small count) grid, with a first
+    row and column of zeros (OpenCV's, many times numpy's two cumsums)."""
+    return cv2.integral(grid.astype(np.uint8), sdepth=cv2.CV_32S)
+
+
+def _edges(boxes: np.ndarray, scale: float, shape: tuple[int, int]):
+    """Pixel edges ``(x0, y0, x1, y1)`` of boxes ``(x0, top, x1, bottom)`` in
+    points, clipped to an image of ``shape``."""
+    height, width = shape
+    x0 = np.clip(np.floor(boxes[:, 0] * scale), 0, width).astype(np.int64)
+    y0 = np.clip(np.floor(boxes[:, 1] * scale), 0, height).astype(np.int64)
+    x1 = np.clip(np.ceil(boxes[:, 2] * scale), 0, width).astype(np.int64)
+    y1 = np.clip(np.ceil(boxes[:, 3] * scale), 0, height).astype(np.int64)
+    return x0, y0, np.maximum(x1, x0), np.maximum(y1, y0)
+
+
+def _overprinted(bounds: list[tuple[float, float, float, float]], height: float = 0.0) -> bool:
     """Whether two text objects are drawn over each other: then a person
     sees at most one of them (or a blot), whatever the text layer says.
+    ``bounds`` are (left, bottom, right, top) on a page ``height`` high.
+
+    Counted on a grid of points: an object is overprinted when
+    most of its box is covered twice.
 
     >>> _overprinted([(0, 0, 50, 10), (60, 0, 90, 10)])
     False
     >>> _overprinted([(0, 0, 50, 10), (10, 2, 40, 9)])
     True
+    >>> _overprinted([(0, 0, 50, 10), (49, 0, 90, 10)])
+    False
     """
     if len(bounds) < 2:
         return False
-    boxes = np.asarray(bounds, dtype=np.float64)
-    left, bottom, right, top = boxes.T
-    width = np.minimum(right[:, None], right[None, :]) - np.maximum(left[:, None], left[None, :])
-    height = np.minimum(top[:, None], top[None, :]) - np.maximum(bottom[:, None], bottom[None, :])
-    shared = np.clip(width, 0, None) * np.clip(height, 0, None)
-    area = (right - left) * (top - bottom)
-    smaller = np.minimum(area[:, None], area[None, :])
-    np.fill_diagonal(shared, 0)
-    return bool((shared > _OVERPRINT_SHARE * np.maximum(smaller, 1e-6)).any())
+    b = np.asarray(bounds, dtype=np.float64)
+    top = max(height, float(b[:, 3].max()))
+    boxes = np.stack([b[:, 0], top - b[:, 3], b[:, 2], top - b[:, 1]], axis=1)
+    boxes = np.clip(boxes, 0, None)
+    scale = _OVERPRINT_GRID
+    shape = (int(boxes[:, 3].max() * scale) + 2, int(boxes[:, 2].max() * scale) + 2)
+    x0, y0, x1, y1 = _edges(boxes, scale, shape)
+    drawn = (x1 > x0) & (y1 > y0)
+    x0, y0, x1, y1 = x0[drawn], y0[drawn], x1[drawn], y1[drawn]
+    # Each box adds one over its cells: +1/-1 at its corners, then summed.
+    steps = np.zeros((shape[0] + 1, shape[1] + 1), dtype=np.float32)
+    for ys, xs, sign in ((y0, x0, 1), (y0, x1, -1), (y1, x0, -1), (y1, x1, 1)):
+        np.add.at(steps, (ys, xs), sign)
+    twice = cv2.integral(steps, sdepth=cv2.CV_32F)[1:-1, 1:-1] >= 2
+    covered = _box_sums(_summed(twice), x0, y0, x1, y1)
+    return bool((covered > _OVERPRINT_SHARE * (x1 - x0) * (y1 - y0)).any())
+
+
+def _camouflaged(
+    texts: list[tuple[Any, tuple[float, float, float, float]]],
+    fills: list[float | None],
+    hidden: np.ndarray,
+    scale: float,
+    page_height: float,
+) -> bool:
+    """Whether some text is filled in the colour of what lies under it (the
+    page drawn without text, ``hidden``): white on white, black on black."""
+    placed = [
+        (fill, (left, page_height - top, right, page_height - bottom))
+        for fill, (_, (left, bottom, right, top)) in zip(fills, texts, strict=True)
+        if fill is not None and right - left >= 1 and top - bottom >= 1
+    ]
+    if not placed:
+        return False
+    boxes = np.asarray([box for _, box in placed], dtype=np.float64)
+    x0, y0, x1, y1 = _edges(boxes, scale, hidden.shape)
+    area = (x1 - x0) * (y1 - y0)
+    sums = _box_sums(cv2.integral(hidden, sdepth=cv2.CV_32S), x0, y0, x1, y1)
+    means = sums / np.maximum(area, 1)
+    fill = np.asarray([fill for fill, _ in placed])
+    return bool(((area > 0) & (np.abs(means - fill) < _LOW_CONTRAST)).any())
 
 
 def unseen_words(content: PageContent, page: Any) -> tuple[list[Word], bool]:
     """The words of ``content`` that the rendered ``page`` does not show, and
     whether some text object is drawn so that no one can see it: in an
-    invisible render mode, fully transparent, or in the colour of what lies
-    under it (white on white, even over other text).
+    invisible render mode, fully transparent, in the colour of what lies
+    under it (white on white), or over other text.
 
     ``page`` is the same page opened with pypdfium2 (its text objects are
     made invisible in memory, so it is rendered as it is first).
     """
     scale = CHECK_DPI / 72
     shown = _grey(page, scale)
-    texts = list(_text_objects(page))
+    texts = _text_objects(page)
     unseen_object = False
     fills = []
     for text, _ in texts:
-        mode = pdfium_c.FPDFTextObj_GetTextRenderMode(text.raw)
+        mode = pdfium_c.FPDFTextObj_GetTextRenderMode(text)
         fills.append(_fill_grey(text) if mode in _FILLED_MODES else None)
         unseen_object = unseen_object or mode in _INVISIBLE_MODES
-        pdfium_c.FPDFTextObj_SetTextRenderMode(text.raw, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
+        pdfium_c.FPDFTextObj_SetTextRenderMode(text, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
     hidden = _grey(page, scale)
-    height, width = hidden.shape
-    for (_, (left, bottom, right, top)), fill in zip(texts, fills, strict=True):
-        if fill is None or unseen_object or right - left < 1 or top - bottom < 1:
-            continue  # an empty glyph (a space) draws nothing to compare
-        x0, x1 = max(int(left * scale), 0), min(int(np.ceil(right * scale)), width)
-        y0 = max(int((content.height - top) * scale), 0)
-        y1 = min(int(np.ceil((content.height - bottom) * scale)), height)
-        under = hidden[y0:y1, x0:x1]
-        if under.size and abs(float(np.median(under)) - fill) < _LOW_CONTRAST:
-            unseen_object = True
-    unseen_object = unseen_object or _overprinted([bounds for _, bounds in texts])
+    unseen_object = unseen_object or any(
+        _font_size(text) < _TINY_PT and right > left for text, (left, _, right, _) in texts
+    )
+    unseen_object = unseen_object or _camouflaged(texts, fills, hidden, scale, content.height)
+    drawn = [b for _, b in texts if min(b[2] - b[0], b[3] - b[1]) > 0]
+    unseen_object = unseen_object or _overprinted(drawn, content.height)
     changed = np.abs(shown.astype(np.int16) - hidden.astype(np.int16)) > CHANGE_LEVEL
-    unseen = []
-    for word in content.words:
-        if not any(ch.isalnum() for ch in word.text):
-            continue
-        x0, y0 = max(int(word.x0 * scale), 0), max(int(word.top * scale), 0)
-        x1 = min(int(np.ceil(word.x1 * scale)), width)
-        y1 = min(int(np.ceil(word.bottom * scale)), height)
-        box = changed[y0:y1, x0:x1]
-        if not box.size or box.mean() < SEEN_SHARE:
-            unseen.append(word)
+    words = [w for w in content.words if any(ch.isalnum() for ch in w.text)]
+    if not words:
+        return [], unseen_object
+    boxes = np.asarray([(w.x0, w.top, w.x1, w.bottom) for w in words], dtype=np.float64)
+    x0, y0, x1, y1 = _edges(boxes, scale, changed.shape)
+    area = (x1 - x0) * (y1 - y0)
+    seen = _box_sums(_summed(changed), x0, y0, x1, y1)
+    unseen = [w for w, n, a in zip(words, seen, area, strict=True) if a == 0 or n < SEEN_SHARE * a]
     return unseen, unseen_object
 
 
