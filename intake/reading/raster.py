@@ -43,10 +43,22 @@ class Raster:
     """The cleaned pixels of one page: ``ink[y, x]`` is True where ink lies.
 
     ``scale`` is pixels per PDF point; rules (table borders) are not ink.
+    ``gray`` is the same page, straightened, before anything was taken out
+    (for a second reading of a value, which needs its letters whole).
     """
 
     ink: np.ndarray
     scale: float
+    gray: np.ndarray | None = None
+
+    def gray_crop(self, box: Box) -> Image.Image | None:
+        """The grey pixels inside ``box``, or ``None`` (kept no grey, or empty)."""
+        if self.gray is None:
+            return None
+        x0, y0, x1, y1 = self._pixels(box)
+        if x1 <= x0 or y1 <= y0:
+            return None
+        return Image.fromarray(self.gray[y0:y1, x0:x1])
 
     def dark_area(self, box: Box, exclude: tuple[Box, ...] = ()) -> float:
         """The ink inside ``box`` but outside every ``exclude`` box, in square points.
@@ -180,6 +192,7 @@ def prepare(gray: Image.Image, scale: float) -> tuple[Image.Image, Raster, float
     ink = binarise(gray)
     content = np.asarray(despeckle(ink)) > 0
     content &= np.asarray(rules(ink, scale)) == 0
-    pixels = np.asarray(gray).copy()
+    straight = np.asarray(gray)
+    pixels = straight.copy()
     pixels[~content] = 255
-    return Image.fromarray(pixels), Raster(content, scale), angle
+    return Image.fromarray(pixels), Raster(content, scale, straight), angle

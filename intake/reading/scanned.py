@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from intake.reading import second
 from intake.reading.marks import SCAN_INK_PT2
 from intake.reading.model import FieldReading
 from intake.reading.pages import Box, PageContent, Word
@@ -30,6 +31,15 @@ from verification.fields import EMAIL_KEYS
 from verification.normalise import normalise
 from verification.roles import recognise_role
 
+#: A value OCR read less surely than this is read a second time, by another
+#: engine, and must agree (surer values are left alone: the second reading
+#: costs about 40 ms a line, and on typed text it is the weaker engine).
+SECOND_READING_BELOW = 0.97
+#: A well-formed value that both engines read the same is this sure (at
+#: least), when tesseract gave it at least :data:`AGREED_FROM`: measured on
+#: the corpus, no value the two engines agreed on was wrong.
+AGREED_CONFIDENCE = 0.9
+AGREED_FROM = 0.3
 #: Confidence of a value read by OCR that fails a cross-check.
 CHECK_FAILED_CONFIDENCE = 0.5
 #: Confidence of a field whose label OCR did not find.
@@ -95,6 +105,43 @@ def _name_cased(value: str) -> bool:
     return all(w[0].isupper() for w in words)
 
 
+def _second_reading(
+    key: str, value: str, words: Sequence[Word], area: Box, page: PageContent
+) -> str | None:
+    """What a second, independent recogniser (:mod:`intake.reading.second`)
+    makes of the value's lines: ``""`` if it reads the same, else why not;
+    ``None`` when there is no second engine to ask.
+
+    Each line of the value is cropped across the value area and read on its
+    own; the readings, joined, must say what OCR read.
+    """
+    if page.raster is None or not second.available():
+        return None
+    said = []
+    for line in _lines(words):
+        top = min(w.top for w in line)
+        bottom = max(w.bottom for w in line)
+        pad = 0.25 * (bottom - top)
+        crop = page.raster.gray_crop(Box(area.x0, top - pad, area.x1, bottom + pad))
+        found = second.read_line(crop) if crop is not None else None
+        if found is None:
+            return "a second reading found no text there"
+        said.append(found[0])
+    joined = " ".join(said)
+    return "" if second.agree(value, joined, key) else f"a second reading says {joined!r}"
+
+
+def _lines(words: Sequence[Word]) -> list[list[Word]]:
+    """``words`` (in reading order) split where a word starts a new line."""
+    lines: list[list[Word]] = []
+    for word in words:
+        if lines and word.top < lines[-1][-1].bottom - 0.3 * word.height:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return lines
+
+
 def checked(
     key: str,
     reading: FieldReading,
@@ -117,6 +164,18 @@ def checked(
     unread = page.raster.dark_area(area, covered + exclude) >= SCAN_INK_PT2
     if unread or (lead is not None and page.raster.dark_area(lead, exclude) >= LEAD_INK_PT2):
         problems.append("ink beside it was not read")
+    if not problems and reading.confidence < SECOND_READING_BELOW:
+        disagreement = _second_reading(key, reading.value, words, area, page)
+        if disagreement is None:
+            pass  # no second engine here: the first reading stands as it is
+        elif disagreement:
+            problems.append(disagreement)
+        elif reading.confidence >= AGREED_FROM:
+            # Two engines, each reading the crop on its own, say the same
+            # letters, and the value has the shape of what the field holds.
+            note = "; ".join([reading.note or "read by OCR", "a second engine read the same"])
+            sure = max(reading.confidence, AGREED_CONFIDENCE)
+            return FieldReading(reading.value, sure, reading.page, note)
     if not problems:
         return reading
     note = "; ".join([reading.note or "read by OCR", *problems])
