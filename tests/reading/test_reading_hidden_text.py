@@ -36,7 +36,11 @@ BASES = ("applied_gp_partner.pdf", "applied_main_contact_update.pdf")
 TECHNIQUES = ("render mode 3", "white", "clipped away", "tiny")
 OTHER_VALUES = {
     "org_code": ("A81002", "A81003", "B82001", "Y99999"),
-    "role": ("PL Organisation User Administrator", "Main Contact", "GPP Practice User Administrator"),
+    "role": (
+        "PL Organisation User Administrator",
+        "Main Contact",
+        "GPP Practice User Administrator",
+    ),
     "request_type": ("New", "Update", "Remove"),
     "nominee_email": ("mallory@nhs.net", "emma.wilson@nhs.net", "sarah.collins@nhs.net"),
     "authoriser_email": ("sarah.collins@nhs.net", "james.patel@nhs.net", "eve@nhs.net"),

@@ -147,7 +147,8 @@ LYING = [e for e in PRODUCERS if e.get("hidden")]
 def test_a_lying_hidden_layer_never_decides_a_value(entry: dict) -> None:
     document = read(entry["file"])
     assert len(document.forms) == len(entry["hidden"])
-    for form, hidden, request in zip(document.forms, entry["hidden"], entry["requests"], strict=True):
+    pairs = zip(entry["hidden"], entry["requests"], strict=True)
+    for form, (hidden, request) in zip(document.forms, pairs, strict=True):
         for key in FIELD_KEYS:
             reading = form.fields[key]
             lie = comparable(key, hidden[key])
