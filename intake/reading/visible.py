@@ -368,8 +368,9 @@ def look(content: PageContent, page: Any) -> View:
 
 
 #: Confidence of an OCR word that the page's own (hidden) text layer
-#: contradicts, or whose agreement with it cannot be checked.
-DISAGREES_CONFIDENCE = 0.5
+#: contradicts, or whose agreement with it cannot be checked: none, so that
+#: no later check (a second engine agreeing) can make it sure again.
+DISAGREES_CONFIDENCE = 0.0
 #: Share of the smaller box two words must share to be read at one place.
 _SAME_PLACE = 0.3
 
@@ -414,7 +415,7 @@ def checked_against_layer(
     >>> [w.conf for w in checked_against_layer(ocr, [Word("B82001", 100, 100, 140, 110)])]
     [0.96]
     >>> [w.conf for w in checked_against_layer(ocr, [Word("Y99999", 101, 100, 141, 110)])]
-    [0.5]
+    [0.0]
     """
     placed = [_turned(w, angle, centre) for w in layer if _letters(w.text)]
     out = []
