@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from intake.reading.model import FIELD_KEYS, FORM_TITLE
 
 #: Printed labels per key, the SPEC label first, then common variants.
@@ -82,18 +84,60 @@ LABEL_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = tuple(
 )
 
 
-def match_label(line_tokens: tuple[str, ...], start: int) -> tuple[str, int] | None:
+#: Every word the form prints in its labels, title, declaration and the
+#: values it allows ("Authorised" of "Authorised Email List (AEL) user" is
+#: not a misread "Authoriser").
+FORM_WORDS: frozenset[str] = frozenset(
+    t for pattern, _ in LABEL_PATTERNS for t in pattern
+) | frozenset(
+    tokens(
+        " ".join(
+            (
+                FORM_TITLE,
+                "I confirm that the role requested is appropriate for the organisation that the "
+                "nominee has a legitimate reason to access PCSE Online and that this request "
+                "aligns with information governance requirements",
+                "New Update Remove GP Partner Caldicott Guardian",
+                "Authorised Email List AEL user ICB",
+                "GPP Practice User Administrator PL Organisation Opto Management Main Contact",
+            )
+        )
+    )
+)
+
+
+def match_label(
+    line_tokens: tuple[str, ...], start: int, lenient: bool = False
+) -> tuple[str, int] | None:
     """The label beginning at ``line_tokens[start]``: ``(key, tokens used)``.
+
+    ``lenient`` (words read by OCR): a word of five or six letters may be one
+    letter off, a longer one two ("Nommee" for "Nominee"); the labels are a short, fixed
+    list printed on the form, so a slip cannot make one label another.
 
     >>> match_label(("authoriser", "email", "address", "x@y.uk"), 0)
     ('authoriser_email', 3)
     >>> match_label(("requester", "email", "x@y.uk"), 0)
     ('requester_email', 2)
+    >>> match_label(("nommee", "email", "address"), 0), match_label(("nommee", "email"), 0, True)
+    (None, ('nominee_email', 2))
     """
     for pattern, key in LABEL_PATTERNS:
         if line_tokens[start : start + len(pattern)] == pattern:
             return key, len(pattern)
+    if not lenient:
+        return None
+    for pattern, key in LABEL_PATTERNS:
+        found = line_tokens[start : start + len(pattern)]
+        if len(found) == len(pattern) and all(map(_near, found, pattern)):
+            return key, len(pattern)
     return None
+
+
+def _near(seen: str, printed: str) -> bool:
+    if seen == printed or len(printed) < 5 or seen in FORM_WORDS:
+        return seen == printed  # a word the form prints is never a misreading
+    return Levenshtein.distance(seen, printed) <= (1 if len(printed) < 7 else 2)
 
 
 def label_words(key: str) -> frozenset[str]:

@@ -98,7 +98,11 @@ class Line:
         positions = [i for i in range(start, len(self.words)) if self.tokens[i]]
         if not positions or positions[0] != start:
             return None
-        matched = match_label(tuple(self.tokens[i] for i in positions), 0)
+        found = tuple(self.tokens[i] for i in positions)
+        matched = match_label(found, 0)
+        lenient = matched is None and any(self.words[i].conf < 1.0 for i in positions)
+        if lenient:
+            matched = match_label(found, 0, lenient=True)
         if matched is None:
             return None
         key, used = matched
@@ -109,6 +113,8 @@ class Line:
             or self.words[end - 1].text.endswith(":")
             or self.words[end].text.startswith((":", "("))
         )
+        if lenient and not clean:
+            return None  # a misread label stands alone, or it is not taken for one
         return LabelHit(key, start, end, lead, clean)
 
     @cached_property
