@@ -158,7 +158,7 @@ SANDWICH = (
         (THORNBURY,),
         {"source": "reportlab"},
         hidden=(THORNBURY_HIDDEN,),
-        typed=True,
+        typed=False,  # lying on purpose: never one to decide without a person
     ),
 )
 
