@@ -27,6 +27,9 @@ from typing import Any
 import cv2
 import numpy as np
 from PIL import Image
+from rapidfuzz.distance import Levenshtein
+
+from verification.roles import recognise_capacity, recognise_request_type, recognise_role
 
 #: Darker than this (0-255 grey) is ink when trimming a crop to its text.
 INK_LEVEL = 160
@@ -40,6 +43,12 @@ MIN_HEIGHT = 6
 _lock = threading.Lock()
 _loaded: dict[str, Any] = {}
 _WORDS = re.compile(r"[^\W_]+")
+_PERSON_NAMES = frozenset({"nominee_name", "requester_name", "authoriser_name"})
+_VOCABULARIES = {
+    "role": recognise_role,
+    "request_type": recognise_request_type,
+    "authoriser_capacity": recognise_capacity,
+}
 _DOTLIKE = str.maketrans({",": ".", ":": ".", ";": ".", "'": ".", "’": "."})
 
 
@@ -185,8 +194,11 @@ def agree(a: str, b: str, key: str) -> bool:
 
     The letters and digits are compared, case-insensitively, in order;
     spaces and punctuation are not (one engine's "Chris Wood" or
-    "01/1.1/2026" is another's "ChrisWood" or "01/11/2026"). An email
-    address is compared whole, every dot and the "@" counting, spaces aside.
+    "01/1.1/2026" is another's "ChrisWood" or "01/11/2026"); in a person's
+    name "I" and "l" are one letter. An email address is compared whole,
+    every dot and the "@" counting, spaces aside (a gap where the other read
+    a dot is that dot). A role, request type or capacity agrees when both
+    readings are the same one of the values the form allows.
     The value kept is the first reading; this only says whether a second
     reading backs it.
 
@@ -202,7 +214,31 @@ def agree(a: str, b: str, key: str) -> bool:
     True
     >>> agree("JOHN.DAVIES@NHS.NET", "JOHNDAVIES@NHS.NET", "nominee_email")
     False
+    >>> agree("sophie lane@nhs.net", "sophie.lane@nhs.net", "nominee_email")
+    True
+    >>> agree("Dr lan Ross", "Dr Ian Ross", "authoriser_name"), agree("lan", "Ian", "org_name")
+    (True, False)
+    >>> agree("GPP Practice User Administrator", "GPPPracticeUserAdministratur", "role")
+    True
     """
+    recognise = _VOCABULARIES.get(key)
+    if recognise is not None and recognise(a) is not None:
+        # One of the printed values, read by the other engine a letter in a
+        # dozen off (PP-OCRv4 runs words together, and slips on long ones).
+        first, other = _letters(a, key), _letters(b, key)
+        if Levenshtein.distance(first, other) <= len(first) // 12:
+            return True
     if key.endswith("email") or "@" in a or "@" in b:
-        return _address(a) == _address(b)
-    return "".join(_WORDS.findall(a.casefold())) == "".join(_WORDS.findall(b.casefold()))
+        return bool(_addresses(a) & _addresses(b))
+    return _letters(a, key) == _letters(b, key)
+
+
+def _addresses(text: str) -> set[str]:
+    """An address as read, and as read with a gap taken for a dot it hid."""
+    return {_address(text), _address(".".join(text.split()))}
+
+
+def _letters(text: str, key: str) -> str:
+    letters = "".join(_WORDS.findall(text.casefold()))
+    # In a name, a capital I and a small l are one stroke to either engine.
+    return letters.replace("l", "i") if key in _PERSON_NAMES else letters
