@@ -119,7 +119,7 @@ class Settings:
             resend_after_s=_int(env, "INTAKE_RESEND_AFTER_S", 120, minimum=1),
             max_upload_bytes=_int(env, "INTAKE_MAX_UPLOAD_BYTES", 20_000_000, minimum=1024),
             max_pages=_int(env, "INTAKE_MAX_PAGES", 50, minimum=1),
-            reader_memory_mb=_int(env, "INTAKE_READER_MEMORY_MB", 1536, minimum=256),
+            reader_memory_mb=_int(env, "INTAKE_READER_MEMORY_MB", 1536, minimum=1024),
             reader_timeout_s=_int(env, "INTAKE_READER_TIMEOUT_S", 120, minimum=5),
             quarantine_after=_int(env, "INTAKE_QUARANTINE_AFTER", 3, minimum=1),
             review_escalate_after_days=_int(env, "INTAKE_REVIEW_ESCALATE_AFTER_DAYS", 5, minimum=1),

@@ -10,7 +10,7 @@ import resource
 import sys
 from pathlib import Path
 
-from intake.reading import ReadLimits, read_document
+from intake.reading import ReadLimits, read_document, warm
 from intake.reading.model import ReadError
 from intake.sandbox import reading_to_json
 
@@ -42,7 +42,18 @@ def answer(request: dict) -> dict:
     return result
 
 
+def warm_up() -> None:
+    """Load every reading module and engine before the first file.
+
+    Loaded lazily, they would load inside the first file's read: a file
+    that exhausts the memory limit there would leave a half-imported module
+    behind, and every later file in this child would fail with it.
+    """
+    warm()
+
+
 def main() -> None:
+    warm_up()
     for line in sys.stdin:
         if not line.strip():
             continue

@@ -21,6 +21,7 @@ __all__ = [
     "ReadError",
     "ReadLimits",
     "read_document",
+    "warm",
 ]
 
 
@@ -33,3 +34,12 @@ def read_document(path, limits: ReadLimits | None = None) -> DocumentReading:
     from intake.reading.document import read_document as _read
 
     return _read(path, limits or ReadLimits())
+
+
+def warm() -> None:
+    """Import the whole reader and load its OCR engines now, not on first use."""
+    from intake.reading import capture, document, ocr, second  # noqa: F401
+
+    ocr.engine()
+    second.available()
+    capture.osd_engine()

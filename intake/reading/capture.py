@@ -157,6 +157,12 @@ def _osd_api() -> Any | None:
     return _OSD_API[0]
 
 
+def osd_engine() -> bool:
+    """Load the orientation engine now (if it can be): whether it is there."""
+    with _OSD_LOCK:
+        return _osd_api() is not None
+
+
 def osd(image: Image.Image) -> tuple[int, float] | None:
     """Tesseract's orientation detection: ``(clockwise degrees, confidence)``.
 
