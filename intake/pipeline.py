@@ -292,7 +292,8 @@ def _verify_form(session, received_on, request, form, reading, sample_share: flo
     request.nominee_email = _str(verdict.fields.get("nominee_email"))
     request.requester_email = _str(verdict.fields.get("requester_email"))
     outcome = outcome_of(findings)
-    _record_outcome(session, request, outcome, reasons, method=form.method)
+    notes = _reading_notes(reading.warnings, form.pages)
+    _record_outcome(session, request, outcome, reasons, method=form.method, **notes)
     if outcome is Outcome.APPLIED:
         if verdict.action is None:  # pragma: no cover - verify always plans an applied request
             raise RuntimeError(f"{request.reference}: applied without an action")
@@ -316,6 +317,20 @@ def _record_outcome(session, request: Request, outcome: Outcome, reasons, **deta
         **detail,
     )
     outbox.queue_outcome_mail(session, request)
+
+
+def _reading_notes(warnings: tuple[str, ...], pages: tuple[int, ...]) -> dict[str, list[str]]:
+    """What the reader says of this form's pages ("page 2: turned 180°"),
+    for the audit trail: a caseworker sees how the page was read.
+
+    >>> _reading_notes(("page 1: turned 180°", "page 3: blank page"), (0, 1))
+    {'reading': ['page 1: turned 180°']}
+    >>> _reading_notes((), (0,))
+    {}
+    """
+    own = {f"page {index + 1}" for index in pages}
+    found = [w for w in warnings if w.partition(":")[0] in own or not w.startswith("page ")]
+    return {"reading": found} if found else {}
 
 
 def _str(value: object) -> str | None:

@@ -243,3 +243,25 @@ def test_a_real_file_is_read_in_the_bounded_reader_and_decided(service):
 
     assert requests_of(service, submission_id)[0].status in ("applied", "rejected", "review")
     assert requests_of(service, submission_id)[0].fields["org_code"] == "A81001"
+
+
+def test_how_the_page_was_read_is_in_the_audit_trail(service):
+    import dataclasses
+
+    from intake.models import AuditEvent
+
+    submission_id = submit(service)
+    work = pipeline.claim(service.db, submission_id)
+    reading = dataclasses.replace(
+        reading_of(GOOD_FORM), warnings=("page 1: turned 180°", "page 4: blank page")
+    )
+
+    pipeline.decide(service.db, work, reading)
+
+    with service.db.session() as session:
+        decided = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.submission_id == submission_id, AuditEvent.event.like("decided%")
+            )
+        ).one()
+    assert decided.detail["reading"] == ["page 1: turned 180°"]
