@@ -129,12 +129,19 @@ def match_label(
         return None
     for pattern, key in LABEL_PATTERNS:
         found = line_tokens[start : start + len(pattern)]
-        if len(found) == len(pattern) and all(map(_near, found, pattern)):
+        if len(found) == len(pattern) and all(map(near_word, found, pattern)):
             return key, len(pattern)
     return None
 
 
-def _near(seen: str, printed: str) -> bool:
+def near_word(seen: str, printed: str) -> bool:
+    """Whether OCR's ``seen`` may be the form's word ``printed``: the same, or
+    (five letters or more) a letter off, two for seven letters or more, and
+    not itself another word the form prints.
+
+    >>> near_word("contirm", "confirm"), near_word("authorised", "authoriser")
+    (True, False)
+    """
     if seen == printed or len(printed) < 5 or seen in FORM_WORDS:
         return seen == printed  # a word the form prints is never a misreading
     return Levenshtein.distance(seen, printed) <= (1 if len(printed) < 7 else 2)

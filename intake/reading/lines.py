@@ -14,7 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from intake.reading.labels import DECLARATION_START, TITLE_TOKENS, match_label, token
+from intake.reading.labels import (
+    DECLARATION_START,
+    TITLE_TOKENS,
+    match_label,
+    near_word,
+    token,
+)
 from intake.reading.pages import Box, Word
 
 _NUMBERING = re.compile(r"^(\d{1,2}|[a-z])[.)]$|^\(?(\d{1,2}|[a-z])\)$")
@@ -127,14 +133,18 @@ class Line:
         """Index of the word "I" opening the declaration sentence, if here.
 
         OCR may read the "I" as "|" or "1", or lose it: then "confirm that"
-        anchors the sentence, at the short word before it if there is one.
+        anchors the sentence, at the short word before it if there is one
+        ("confirm" read a letter off, "contirm", still counts).
         """
         n = len(DECLARATION_START)
         for i in range(len(self.tokens) - n + 1):
             if self.tokens[i : i + n] == DECLARATION_START:
                 return i
         for i in range(len(self.tokens) - 1):
-            if self.tokens[i : i + 2] == ("confirm", "that"):
+            confirm = self.tokens[i] == "confirm" or (
+                self.words[i].conf < 1.0 and near_word(self.tokens[i], "confirm")
+            )
+            if confirm and self.tokens[i + 1] == "that":
                 short = i > 0 and len(self.words[i - 1].text) <= 2
                 return i - 1 if short else i
         return None
