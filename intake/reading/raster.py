@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from intake.reading.pages import Box
 
@@ -133,11 +134,15 @@ def estimate_skew(ink: Image.Image) -> float:
     A coarse then a fine search over a 4x reduced copy: cheap, and close to a
     tenth of a degree, which is all line grouping needs.
     """
-    small = ink.reduce(4)
+    small = np.asarray(ink.reduce(4), dtype=np.uint8)
+    height, width = small.shape
+    centre = (width / 2, height / 2)
 
     def score(angle: float) -> float:
-        turned = np.asarray(small.rotate(angle, resample=Image.NEAREST), dtype=np.float32)
-        rows = turned.sum(axis=1)
+        # Anticlockwise, as PIL's rotate, about the centre.
+        matrix = cv2.getRotationMatrix2D(centre, float(angle), 1.0)
+        turned = cv2.warpAffine(small, matrix, (width, height), flags=cv2.INTER_NEAREST)
+        rows = turned.sum(axis=1, dtype=np.float64)
         return float(np.square(rows).sum())
 
     coarse = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.25), key=lambda a: (score(a), -abs(a)))
@@ -148,14 +153,11 @@ def estimate_skew(ink: Image.Image) -> float:
     return round(sum(plateau) / len(plateau), 2)
 
 
-def _runs(ink: Image.Image, length: int, horizontal: bool) -> Image.Image:
+def _runs(ink: np.ndarray, length: int, horizontal: bool) -> np.ndarray:
     """Pixels in straight runs at least ``length`` long (a morphological opening)."""
-    radius = max(length // 2, 1)
-    size = (radius, 0) if horizontal else (0, radius)
-    # Box means: 255 only where the whole window is ink (erosion), then any
-    # eroded pixel within reach marks its run (dilation).
-    eroded = ink.filter(ImageFilter.BoxBlur(size)).point(lambda v: 255 if v >= 250 else 0)
-    return eroded.filter(ImageFilter.BoxBlur(size)).point(lambda v: 255 if v > 0 else 0)
+    reach = 2 * max(length // 2, 1) + 1
+    line = np.ones((1, reach) if horizontal else (reach, 1), np.uint8)
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, line)
 
 
 def rules(ink: Image.Image, scale: float) -> Image.Image:
@@ -164,19 +166,19 @@ def rules(ink: Image.Image, scale: float) -> Image.Image:
     Worked on a 2x reduced copy: rules are long, so nothing is lost, and the
     filters cost a quarter.
     """
-    half = ink.reduce(2).point(lambda v: 255 if v >= 64 else 0)
-    found = Image.fromarray(
-        np.maximum(
-            np.asarray(_runs(half, int(RULE_H_PT * scale / 2), True)),
-            np.asarray(_runs(half, int(RULE_V_PT * scale / 2), False)),
-        )
+    half = (np.asarray(ink.reduce(2)) >= 64).astype(np.uint8) * 255
+    found = np.maximum(
+        _runs(half, int(RULE_H_PT * scale / 2), True),
+        _runs(half, int(RULE_V_PT * scale / 2), False),
     )
-    return found.filter(ImageFilter.MaxFilter(3)).resize(ink.size, Image.NEAREST)
+    found = cv2.dilate(found, np.ones((3, 3), np.uint8))
+    return Image.fromarray(found).resize(ink.size, Image.NEAREST)
 
 
 def despeckle(ink: Image.Image) -> Image.Image:
     """Drop specks: keep a pixel when most (5) of its 3x3 neighbourhood are ink."""
-    return ink.filter(ImageFilter.BoxBlur(1)).point(lambda v: 255 if v >= 140 else 0)
+    count = cv2.boxFilter((np.asarray(ink) > 0).astype(np.uint8), -1, (3, 3), normalize=False)
+    return Image.fromarray(((count >= 5) * 255).astype(np.uint8))
 
 
 def prepare(gray: Image.Image, scale: float) -> tuple[Image.Image, Raster, float]:

@@ -34,7 +34,7 @@ from verification.roles import recognise_role
 #: A value OCR read less surely than this is read a second time, by another
 #: engine, and must agree (surer values are left alone: the second reading
 #: costs about 40 ms a line, and on typed text it is the weaker engine).
-SECOND_READING_BELOW = 0.97
+SECOND_READING_BELOW = 0.93
 #: A well-formed value that both engines read the same is this sure (at
 #: least), when tesseract gave it at least :data:`AGREED_FROM` (a word the
 #: page's own hidden layer contradicts has none, and stays unsure): measured
