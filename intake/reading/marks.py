@@ -21,9 +21,10 @@ TICKED = frozenset({"☒", "☑", "✓", "✔", "✗", "✘", "x", "X", "[x]", "
 #: Characters that mean an empty box.
 UNTICKED = frozenset({"☐", "□", "❑", "[", "]", "[]", "[ ]", "¨"})
 #: On a scan: this much ink (square points) is a mark; under the faint level
-#: it is paper. A full stop in 10 pt type is about 1.5 square points.
+#: it is paper (a speck of toner, or a lone full stop: 1.5 square points in
+#: 10 pt type, which holds no value).
 SCAN_INK_PT2 = 4.0
-SCAN_FAINT_PT2 = 1.0
+SCAN_FAINT_PT2 = 2.0
 #: A tick box on a scan is ticked when this share of its middle is ink, and
 #: empty under the faint share.
 SCAN_TICK_SHARE = 0.08
