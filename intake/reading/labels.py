@@ -112,7 +112,8 @@ def match_label(
     """The label beginning at ``line_tokens[start]``: ``(key, tokens used)``.
 
     ``lenient`` (words read by OCR): a word of five or six letters may be one
-    letter off, a longer one two ("Nommee" for "Nominee"); the labels are a short, fixed
+    letter off, a longer one two ("Nommee" for "Nominee"), and words may run
+    together ("fullname"); the labels are a short, fixed
     list printed on the form, so a slip cannot make one label another.
 
     >>> match_label(("authoriser", "email", "address", "x@y.uk"), 0)
@@ -121,6 +122,8 @@ def match_label(
     ('requester_email', 2)
     >>> match_label(("nommee", "email", "address"), 0), match_label(("nommee", "email"), 0, True)
     (None, ('nominee_email', 2))
+    >>> match_label(("authoriser", "fullname", "dr"), 0, lenient=True)
+    ('authoriser_name', 2)
     """
     for pattern, key in LABEL_PATTERNS:
         if line_tokens[start : start + len(pattern)] == pattern:
@@ -131,6 +134,13 @@ def match_label(
         found = line_tokens[start : start + len(pattern)]
         if len(found) == len(pattern) and all(map(near_word, found, pattern)):
             return key, len(pattern)
+    # Words OCR ran together ("fullname"): the letters of the label, joined.
+    for pattern, key in LABEL_PATTERNS:
+        printed = "".join(pattern)
+        for used in range(1, len(pattern)):
+            found = line_tokens[start : start + used]
+            if len(found) == used and near_word("".join(found), printed):
+                return key, used
     return None
 
 
