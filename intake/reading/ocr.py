@@ -28,6 +28,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from intake.reading import capture
@@ -273,8 +274,6 @@ def read_page(page: Any, index: int, timeout: float, layer: Sequence[Word] = ())
 def _coarse_bilevel(page: Any) -> bool:
     """Whether the page is a coarse black-and-white image: 1 bit per pixel
     at under :data:`COARSE_DPI` one way (a standard-resolution fax)."""
-    import pypdfium2.raw as pdfium_c
-
     for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
         meta = image.get_metadata()
         coarse = 0 < min(meta.horizontal_dpi, meta.vertical_dpi) < COARSE_DPI
