@@ -48,6 +48,8 @@ REQUIRED_TEXT_KEYS: tuple[str, ...] = (
 )
 
 EMAIL_KEYS: frozenset[str] = frozenset({"nominee_email", "requester_email", "authoriser_email"})
+#: The fields that hold a person's name.
+PERSON_NAME_KEYS: frozenset[str] = frozenset({"nominee_name", "requester_name", "authoriser_name"})
 
 
 def label(key: str | None) -> str:

@@ -27,7 +27,7 @@ from intake.reading import second
 from intake.reading.marks import SCAN_INK_PT2
 from intake.reading.model import FieldReading
 from intake.reading.pages import Box, PageContent, Word
-from verification.fields import EMAIL_KEYS
+from verification.fields import EMAIL_KEYS, PERSON_NAME_KEYS
 from verification.normalise import normalise
 from verification.roles import recognise_role
 
@@ -51,8 +51,6 @@ SCANNED_MARK_CONFIDENCE = 0.95
 #: letter is 5-8 square points).
 LEAD_INK_PT2 = 8.0
 _STRAY = frozenset(",;:|_'\"`‘’“”")
-#: People's names, written capitalised or in capitals.
-_PERSON_NAMES = frozenset({"nominee_name", "requester_name", "authoriser_name"})
 #: Fields whose value has a shape to check.
 _SHAPED = frozenset(
     {
@@ -88,7 +86,7 @@ def well_formed(key: str, value: str) -> bool:
         return recognise_role(value) is not None
     if key in EMAIL_KEYS and len(value.split()) > 1:
         return False  # a "." or "_" OCR read as a gap: the joined address may be wrong
-    if key in _PERSON_NAMES and not _name_cased(value):
+    if key in PERSON_NAME_KEYS and not _name_cased(value):
         return False
     if key not in _SHAPED:
         # Free text: a stray comma or colon at either end is dust read as type.

@@ -29,6 +29,7 @@ import numpy as np
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
+from verification.fields import PERSON_NAME_KEYS
 from verification.roles import recognise_capacity, recognise_request_type, recognise_role
 
 #: Darker than this (0-255 grey) is ink when trimming a crop to its text.
@@ -43,7 +44,6 @@ MIN_HEIGHT = 6
 _lock = threading.Lock()
 _loaded: dict[str, Any] = {}
 _WORDS = re.compile(r"[^\W_]+")
-_PERSON_NAMES = frozenset({"nominee_name", "requester_name", "authoriser_name"})
 _VOCABULARIES = {
     "role": recognise_role,
     "request_type": recognise_request_type,
@@ -241,4 +241,4 @@ def _addresses(text: str) -> set[str]:
 def _letters(text: str, key: str) -> str:
     letters = "".join(_WORDS.findall(text.casefold()))
     # In a name, a capital I and a small l are one stroke to either engine.
-    return letters.replace("l", "i") if key in _PERSON_NAMES else letters
+    return letters.replace("l", "i") if key in PERSON_NAME_KEYS else letters
