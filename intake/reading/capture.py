@@ -655,9 +655,7 @@ def is_blank(image: Image.Image) -> bool:
 # --- the chain -----------------------------------------------------------------
 
 
-def prepare_capture(
-    image: Image.Image, bilevel: bool = False
-) -> list[tuple[Image.Image, str]]:
+def prepare_capture(image: Image.Image, bilevel: bool = False) -> list[tuple[Image.Image, str]]:
     """A captured page as upright, flat, evenly lit pages, each with a note.
 
     :func:`straighten` (photos), :func:`flatten_light`, then, unless the page

@@ -89,16 +89,15 @@ def _seen(
         return pages, False, warnings
     if ocr.engine() is None:
         warnings.append("some pages are scanned images and no OCR engine is available")
-        blank = [_without_words(page) if views[page.index].source == "pixels" else page
-                 for page in pages]
+        blank = [
+            _without_words(page) if views[page.index].source == "pixels" else page for page in pages
+        ]
         return blank, True, warnings
     try:
         with detect.library_errors():
             # A text layer the page does not show may still contradict what
             # OCR reads there: then the word is unsure (it never supplies one).
-            layers = {
-                i: pages[i].words for i in to_read if views[i].reason == visible.HIDDEN_TEXT
-            }
+            layers = {i: pages[i].words for i in to_read if views[i].reason == visible.HIDDEN_TEXT}
             for read in ocr.read_pages(document, to_read, limits.ocr_seconds_per_page, layers):
                 pages[read.index] = read
                 warnings.extend(f"page {read.index + 1}: {note}" for note in read.notes)

@@ -46,8 +46,9 @@ DECLARATION_START: tuple[str, ...] = ("i", "confirm")
 
 _SPELLINGS = (
     (re.compile(r"e-mail"), "email"),
-    # OCR's commonest slip: a capital I read as a bar ("(|CB" for "(ICB").
-    (re.compile(r"(?<![a-z0-9])\|(?=[a-z])"), "i"),
+    # OCR's commonest slip: a capital I read as a bar or a one starting a
+    # word ("(|CB", "(1CB" for "(ICB").
+    (re.compile(r"(?<![a-z0-9])\|(?=[a-z])|(?<![a-z0-9])1(?=[a-z]+\W*$)"), "i"),
     (re.compile(r"organiz"), "organis"),
     (re.compile(r"authoriz"), "authoris"),
 )
@@ -57,8 +58,8 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9@.]")
 def token(word: str) -> str:
     """One word as a comparable token ("" for punctuation only).
 
-    >>> token("(ODS):"), token("Organization"), token(":"), token("(|CB")
-    ('ods', 'organisation', '', 'icb')
+    >>> token("(ODS):"), token("Organization"), token(":"), token("(|CB"), token("(1CB")
+    ('ods', 'organisation', '', 'icb', 'icb')
     """
     text = word.lower()
     for pattern, replacement in _SPELLINGS:

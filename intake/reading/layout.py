@@ -236,7 +236,13 @@ def _text_field(
     page = pages[line.page]
     end, limit = _right_limit(line, hit, page)
     start = _skip_label_tail(line, hit)
-    label_box = Box(line.words[hit.lead].x0, line.top, line.words[hit.end - 1].x1, line.bottom)
+    label_words = line.words[hit.lead : hit.end]
+    label_box = Box(
+        label_words[0].x0,
+        min(w.top for w in label_words),
+        label_words[-1].x1,
+        max(w.bottom for w in label_words),
+    )
     if start < end:
         words = list(line.words[start:end])
         home = line.words[hit.lead].x0
@@ -270,16 +276,21 @@ def _empty_value(
     page: PageContent,
     exclude: tuple[Box, ...],
 ) -> FieldReading:
-    """No text for a label: confidently empty, unless its value area holds ink."""
-    pad = line.height / 2
+    """No text for a label: confidently empty, unless its value area holds ink.
+
+    The areas are measured from the label's own words: a taller word on the
+    same line (a signature read as text in the next cell) does not stretch
+    them up into the row above.
+    """
+    size = label.height
+    pad = size / 2
     # A colon printed after the label (and not read as part of it) is no value.
-    right = Box(label.x1 + 0.8 * line.height, line.top - pad, limit, line.bottom + pad)
+    right = Box(label.x1 + 0.8 * size, label.top - pad, limit, label.bottom + pad)
     # Down to just above the next line (whose tallest strokes, a signature's,
     # may rise above its words).
-    under_bottom = (
-        below.top - 0.25 * line.height if below is not None else line.bottom + 2.5 * line.height
-    )
-    under = Box(label.x0, line.bottom + pad, limit, max(under_bottom, line.bottom + pad))
+    under_top = label.bottom + pad
+    under_bottom = below.top - 0.25 * size if below is not None else label.bottom + 2.5 * size
+    under = Box(label.x0, under_top, limit, max(under_bottom, under_top))
     ink = ink_in(right, page, words=False, exclude=exclude) + ink_in(
         under, page, words=False, exclude=exclude
     )

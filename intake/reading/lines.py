@@ -23,7 +23,8 @@ from intake.reading.labels import (
 )
 from intake.reading.pages import Box, Word
 
-_NUMBERING = re.compile(r"^(\d{1,2}|[a-z])[.)]$|^\(?(\d{1,2}|[a-z])\)$")
+#: Numbering before a label: "3.", "b)", "(4)"; "11," is OCR's "11.".
+_NUMBERING = re.compile(r"^(\d{1,2}[.),]|[a-z][.)])$|^\(?(\d{1,2}|[a-z])\)$")
 #: Page numbering, never part of a value: "Page 1 of 2", "... - page 1",
 #: "1/2", "- 1 -", "1 of 2".
 _PAGE_NUMBER = re.compile(

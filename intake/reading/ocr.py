@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import statistics
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
@@ -48,6 +49,15 @@ COARSE_DPI = 150
 #: Tesseract page segmentation: 11 = sparse text, which reads scattered form
 #: cells without guessing at columns.
 CONFIG = "--psm 11"
+#: A word read less than this share of the page's usual word height is a
+#: streak or a dotted rule, not type (a lone "a" is about half).
+FLAT_SHARE = 0.3
+#: Tesseract's least sure word counts as this sure: 0 is kept for a word the
+#: page's own hidden text layer contradicts (:data:`DISAGREES_CONFIDENCE`).
+LEAST_CONFIDENCE = 0.01
+#: Page segmentation for one cropped line read again on its own (7 = a
+#: single line of text).
+LINE_CONFIG = "--psm 7"
 
 
 class OcrUnavailable(Exception):
@@ -134,6 +144,48 @@ class Program:
 
 
 @functools.cache
+def _line_api() -> Any | None:
+    """A second in-process engine, set to read one line (``None`` without tesserocr)."""
+    folder = capture.tessdata("eng")
+    if folder is None:
+        return None
+    try:
+        import tesserocr
+
+        return tesserocr.PyTessBaseAPI(path=folder, lang="eng", psm=tesserocr.PSM.SINGLE_LINE)
+    except (ImportError, RuntimeError):
+        return None
+
+
+_line_lock = threading.Lock()
+
+
+def read_line(image: Image.Image, timeout: float = 5.0) -> str | None:
+    """Tesseract's reading of ``image`` as one line of text (``None``: none read).
+
+    Raises :class:`OcrUnavailable` when there is no engine.
+    """
+    api = _line_api()
+    if api is not None:
+        with _line_lock:
+            api.SetImage(image)
+            text = api.GetUTF8Text() if api.Recognize(int(timeout * 1000)) else ""
+            api.Clear()
+    else:
+        try:
+            import pytesseract
+        except ImportError as exc:
+            raise OcrUnavailable("pytesseract is not installed") from exc
+        try:
+            text = pytesseract.image_to_string(image, config=LINE_CONFIG, timeout=timeout)
+        except pytesseract.TesseractNotFoundError as exc:
+            raise OcrUnavailable(str(exc)) from exc
+        except RuntimeError:  # pytesseract's timeout: no reading
+            return None
+    return " ".join(text.split()) or None
+
+
+@functools.cache
 def _in_process() -> Engine | None:
     folder = capture.tessdata("eng")
     if folder is None:
@@ -209,7 +261,7 @@ def words_from_data(data: dict[str, list[Any]], scale: float) -> list[Word]:
             top,
             left + data["width"][i] / scale,
             top + data["height"][i] / scale,
-            max(0.0, min(conf, 100.0)) / 100,
+            max(LEAST_CONFIDENCE, min(conf, 100.0) / 100),
         )
         line = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
         if words and line == last_line and _glued(words[-1], word):
@@ -225,6 +277,22 @@ def words_from_data(data: dict[str, list[Any]], scale: float) -> list[Word]:
         words.append(word)
         last_line = line
     return words
+
+
+def unstreaked(words: list[Word]) -> list[Word]:
+    """``words`` without the "words" OCR read in a streak or a dotted rule:
+    anything under :data:`FLAT_SHARE` of the page's usual word height (a
+    fax's transmission streak reads as "eee a —_ _-", a fifth of a letter
+    high).
+
+    >>> read = [Word("GP", 0, 0, 10, 7), Word("a", 12, 2, 15, 7), Word("eee", 20, 6, 30, 6.4)]
+    >>> [w.text for w in unstreaked(read)]
+    ['GP', 'a']
+    """
+    if not words:
+        return words
+    usual = statistics.median(w.height for w in words)
+    return [w for w in words if w.height >= FLAT_SHARE * usual]
 
 
 def _glued(left: Word, right: Word) -> bool:
@@ -263,7 +331,7 @@ def read_page(page: Any, index: int, timeout: float, layer: Sequence[Word] = ())
     if any("blank page" in note for _, note in pieces):
         return _page(index, width, height, (), None, notes)
     cleaned, raster, angle = prepare(image, scale)
-    words = words_from_data(recognise(cleaned, timeout), scale)
+    words = unstreaked(words_from_data(recognise(cleaned, timeout), scale))
     if layer and moved:
         words = [w._replace(conf=min(w.conf, DISAGREES_CONFIDENCE)) for w in words]
     elif layer:
@@ -331,6 +399,4 @@ def read_pages(
 ) -> list[PageContent]:
     """OCR the pages ``indices`` of a pypdfium2 document, in order."""
     layers = layers or {}
-    return [
-        read_page(document[index], index, timeout, layers.get(index, ())) for index in indices
-    ]
+    return [read_page(document[index], index, timeout, layers.get(index, ())) for index in indices]

@@ -21,12 +21,18 @@ likewise low confidence, never "empty".
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 
-from intake.reading import second
+from PIL import Image
+from rapidfuzz.distance import Levenshtein
+
+from intake.reading import ocr, second
 from intake.reading.marks import SCAN_INK_PT2
 from intake.reading.model import FieldReading
 from intake.reading.pages import Box, PageContent, Word
+from intake.reading.visible import DISAGREES_CONFIDENCE
 from verification.fields import EMAIL_KEYS, PERSON_NAME_KEYS
 from verification.normalise import normalise
 from verification.roles import recognise_role
@@ -36,11 +42,16 @@ from verification.roles import recognise_role
 #: costs about 40 ms a line, and on typed text it is the weaker engine).
 SECOND_READING_BELOW = 0.93
 #: A well-formed value that both engines read the same is this sure (at
-#: least), when tesseract gave it at least :data:`AGREED_FROM` (a word the
-#: page's own hidden layer contradicts has none, and stays unsure): measured
-#: on the corpus, no value the two engines agreed on was wrong.
+#: least), unless the page's own hidden layer contradicts a word of it
+#: (:data:`~intake.reading.visible.DISAGREES_CONFIDENCE`: it stays unsure).
+#: Measured on the corpus, no value the two engines agreed on was wrong.
 AGREED_CONFIDENCE = 0.9
-AGREED_FROM = 0.3
+#: A value read again is settled only this many characters (at most) from
+#: what one of the engines first read.
+NEAR_MISS = 1
+#: A line read again by tesseract on its own is first scaled to this height
+#: in pixels (trimmed to its ink: capitals about 30 px, tesseract's best).
+LINE_PX = 40
 #: Confidence of a value read by OCR that fails a cross-check.
 CHECK_FAILED_CONFIDENCE = 0.5
 #: Confidence of a field whose label OCR did not find.
@@ -50,6 +61,8 @@ SCANNED_MARK_CONFIDENCE = 0.95
 #: Ink between a label and its value that is more than punctuation (a 10 pt
 #: letter is 5-8 square points).
 LEAD_INK_PT2 = 8.0
+_SMALL_L = re.compile(r"l[a-z]{2,}")
+_CODE_KEYS = frozenset({"org_code", "icb_code"})
 _STRAY = frozenset(",;:|_'\"`‘’“”")
 #: Fields whose value has a shape to check.
 _SHAPED = frozenset(
@@ -104,29 +117,113 @@ def _name_cased(value: str) -> bool:
     return all(w[0].isupper() for w in words)
 
 
-def _second_reading(
-    key: str, words: Sequence[Word], area: Box, page: PageContent
-) -> str | None:
-    """What a second, independent recogniser (:mod:`intake.reading.second`)
-    reads across the value's lines, or ``None`` (no second engine here, or
-    it read nothing).
-
-    Each line of the value is cropped across the whole value area and read
-    on its own; the readings are joined with spaces.
-    """
-    if page.raster is None or not second.available():
-        return None
-    said = []
+def _line_crops(words: Sequence[Word], area: Box, page: PageContent) -> list[Image.Image]:
+    """Each line of the value, cropped across the whole value area."""
+    crops = []
+    assert page.raster is not None
     for line in _lines(words):
         top = min(w.top for w in line)
         bottom = max(w.bottom for w in line)
         pad = 0.25 * (bottom - top)
         crop = page.raster.gray_crop(Box(area.x0, top - pad, area.x1, bottom + pad))
-        found = second.read_line(crop) if crop is not None else None
+        if crop is None:
+            return []
+        crops.append(crop)
+    return crops
+
+
+def _second_reading(crops: Sequence[Image.Image], black_and_white: bool = False) -> str | None:
+    """What a second, independent recogniser (:mod:`intake.reading.second`)
+    reads across the value's lines (joined with spaces), or ``None`` (no
+    second engine here, or it read nothing on a line)."""
+    if not crops or not second.available():
+        return None
+    said = []
+    for crop in crops:
+        found = second.read_line(crop, black_and_white)
         if found is None:
             return None
         said.append(found[0])
     return " ".join(said)
+
+
+def _closer_reading(crops: Sequence[Image.Image]) -> str | None:
+    """Tesseract's reading of the value's lines, each read on its own:
+    ruled lines taken out, trimmed to its ink and scaled to :data:`LINE_PX`.
+    A word the whole page's reading got wrong among its neighbours ("tachel"
+    for "rachel", "20e" for "zoe") is often right read this way."""
+    said = []
+    for crop in crops:
+        line = second.trimmed(crop)
+        if line is None:
+            return None
+        if line.height < LINE_PX:
+            scale = LINE_PX / line.height
+            line = line.resize((round(line.width * scale), LINE_PX), Image.Resampling.LANCZOS)
+        found = ocr.read_line(line)
+        if found is None:
+            return None
+        said.append(found)
+    return " ".join(said)
+
+
+def _settled(key: str, first: Sequence[str | None], second_: Sequence[str | None]) -> str | None:
+    """The one well-formed value that a reading by tesseract (``first``) and
+    one by the second engine (``second_``) both say to the character; ``None``
+    when there is none, or more than one, or when it is more than
+    :data:`NEAR_MISS` characters from each engine's first reading (the first
+    of each list): a reading again settles a near miss, it never replaces a
+    reading both engines got wrong.
+
+    Characters are compared without spaces and case-insensitively; in an
+    email address the marks the second engine reads a dot as are that dot,
+    and in a name "I" and "l" are one stroke. Values keep tesseract's
+    spacing (the second engine runs words together), in an email address
+    none; codes are capitals.
+
+    >>> _settled("nominee_email", ["tachel.stone@nhs.net", "rachel.stone @nhs.net"],
+    ...          ["rachel.stone@nhs.net"])
+    'rachel.stone@nhs.net'
+    >>> _settled("nominee_email", ["hugo bennett@nhs.net"], ["hugo.bennett@nhs.net"]) is None
+    True
+    >>> _settled("org_code", ["vo1452", "v01452"], ["V01452"])
+    'V01452'
+    >>> _settled("authoriser_name", ["Or Ray Mehta", "Dr Raj Mehta"], ["DrRajMehta", None])
+    'Dr Raj Mehta'
+    >>> _settled("authoriser_email", ["tuth.lowe@nhs.net"], ["ruth.lowe@nhs.net"]) is None
+    True
+    >>> _settled("org_code", ["B84041", "B84047"], ["B84041", "B84047"]) is None
+    True
+    >>> _settled("requester_name", ["SARA AKAFOR", "SARA _OKAFOR"], ["SARA QKAFOR", "SARA OKAFOR"])
+    >>> _settled("org_code", ["CR4N62", "C4062"], ["CI9:4062", "C4062"])
+    """
+
+    def plain(text: str) -> str:
+        text = "".join(text.split()).casefold()
+        if key in EMAIL_KEYS:
+            return second.address(text)
+        return text.replace("l", "i") if key in PERSON_NAME_KEYS else text
+
+    found = set()
+    for said in filter(None, first):
+        for other in filter(None, second_):
+            if plain(said) != plain(other):
+                continue
+            if key in EMAIL_KEYS:
+                value = second.address(other)
+            elif key in _CODE_KEYS:
+                value = "".join(said.split()).upper()
+            else:
+                value = " ".join(said.split())
+            if value and well_formed(key, value):
+                found.add(value)
+    if len(found) != 1:
+        return None
+    value = found.pop()
+    firsts = [plain(text) for text in (first[0], second_[0]) if text]
+    if all(Levenshtein.distance(plain(value), text) > NEAR_MISS for text in firsts):
+        return None
+    return value
 
 
 def _lines(words: Sequence[Word]) -> list[list[Word]]:
@@ -165,21 +262,37 @@ def checked(
     """
     if page.raster is None or not isinstance(reading.value, str):
         return reading
+    if key in PERSON_NAME_KEYS:
+        reading = dataclasses.replace(reading, value=capital_i(reading.value))
     shaped = well_formed(key, reading.value)
     covered = tuple(Box(w.x0 - 1, w.top - 1, w.x1 + 1, w.bottom + 1) for w in words)
     unread = page.raster.dark_area(area, covered + exclude) >= SCAN_INK_PT2
     unread = unread or (lead is not None and page.raster.dark_area(lead, exclude) >= LEAD_INK_PT2)
     if shaped and not unread and reading.confidence >= SECOND_READING_BELOW:
         return reading
-    said = _second_reading(key, words, area, page)
+    crops = _line_crops(words, area, page)
+    said = _second_reading(crops)
     note = reading.note or "read by OCR"
-    if said is not None and second.agree(reading.value, said, key):
+    agreed = said is not None and second.agree(reading.value, said, key)
+    if agreed:
         value = reading.value
         if not shaped and well_formed(key, _tidy(key, said)):
             value, shaped = _tidy(key, said), True
-        if shaped and reading.confidence >= AGREED_FROM:
+        if shaped and reading.confidence > DISAGREES_CONFIDENCE:
             sure = max(reading.confidence, AGREED_CONFIDENCE)
             return FieldReading(value, sure, reading.page, f"{note}; a second engine read the same")
+    elif said is not None and reading.confidence > DISAGREES_CONFIDENCE:
+        # Each engine reads the line once more, another way.
+        again = (_closer_reading(crops), _second_reading(crops, black_and_white=True))
+        settled = _settled(key, (reading.value, again[0]), (said, again[1]))
+        if settled is not None:
+            return FieldReading(
+                settled,
+                AGREED_CONFIDENCE,
+                reading.page,
+                f"{note} as {reading.value!r}, by a second engine as {said!r}; read again,"
+                f" both engines say {settled!r}",
+            )
     problems = []
     if not shaped:
         problems.append("does not look like a valid value")
@@ -187,12 +300,37 @@ def checked(
         problems.append("ink beside it was not read")
     if said is None and second.available():
         problems.append("a second reading found no text there")
-    elif said is not None and not second.agree(reading.value, said, key):
+    elif said is not None and not agreed:
         problems.append(f"a second reading says {said!r}")
     if not problems:
         return reading
     confidence = min(reading.confidence, CHECK_FAILED_CONFIDENCE)
     return FieldReading(reading.value, confidence, reading.page, "; ".join([note, *problems]))
+
+
+def _capitalised(word: str) -> bool:
+    """ "Ross", and also "Dr" or "J." (a title or an initial), but not "ROSS"."""
+    return word[:1].isupper() and (len(word) <= 2 or not word.isupper())
+
+
+def capital_i(name: str) -> str:
+    """A person's name with each word OCR read as "l" + small letters, in a
+    name whose other words are capitalised, begun with the capital I it is
+    (in most typefaces "I" and "l" are the same stroke; names are
+    capitalised).
+
+    >>> capital_i("Dr lan Ross"), capital_i("lan Royle"), capital_i("lvy Iqbal")
+    ('Dr Ian Ross', 'Ian Royle', 'Ivy Iqbal')
+    >>> capital_i("Maria de la Cruz"), capital_i("lan"), capital_i("LEON lee")
+    ('Maria de la Cruz', 'lan', 'LEON lee')
+    """
+    words = name.split()
+    others = [w for w in words if not _SMALL_L.fullmatch(w)]
+    if len(others) == len(words) or not others:
+        return name
+    if not all(_capitalised(w) for w in others):
+        return name
+    return " ".join("I" + w[1:] if _SMALL_L.fullmatch(w) else w for w in words)
 
 
 def _tidy(key: str, text: str) -> str:

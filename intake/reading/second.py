@@ -162,8 +162,12 @@ def trimmed(image: Image.Image) -> Image.Image | None:
     return framed
 
 
-def read_line(image: Image.Image) -> tuple[str, float] | None:
+def read_line(image: Image.Image, black_and_white: bool = False) -> tuple[str, float] | None:
     """The text of one cropped line (a value area) and how sure the model is (0..1).
+
+    ``black_and_white`` reads it made pure black on white first (at
+    :data:`INK_LEVEL`): grey fringes the model sometimes reads as a mark
+    ("nh's" for "nhs") are gone.
 
     ``None`` when the crop holds no ink, nothing was read, or the recogniser
     is not installed. The score is the model's mean character probability.
@@ -172,6 +176,8 @@ def read_line(image: Image.Image) -> tuple[str, float] | None:
     line = trimmed(image)
     if engine is None or line is None:
         return None
+    if black_and_white:
+        line = line.point(lambda level: 0 if level < INK_LEVEL else 255)
     pixels = np.asarray(line.convert("RGB"))
     with _lock:
         ((text, score),), _elapsed = engine([pixels])
@@ -182,7 +188,7 @@ def read_line(image: Image.Image) -> tuple[str, float] | None:
     return text, max(0.0, min(float(score), 1.0))
 
 
-def _address(text: str) -> str:
+def address(text: str) -> str:
     """An email address as read, for comparing: no spaces, lower case, and
     the marks PP-OCRv4 reads a dot as (comma, colon, semicolon, apostrophe)
     taken for the dot they are in the same place."""
@@ -235,7 +241,7 @@ def agree(a: str, b: str, key: str) -> bool:
 
 def _addresses(text: str) -> set[str]:
     """An address as read, and as read with a gap taken for a dot it hid."""
-    return {_address(text), _address(".".join(text.split()))}
+    return {address(text), address(".".join(text.split()))}
 
 
 def _letters(text: str, key: str) -> str:

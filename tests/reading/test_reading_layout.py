@@ -387,3 +387,17 @@ def test_the_tick_of_a_flattened_check_box_is_read(tmp_path) -> None:
     document.close()
     field = read_document(path).forms[0].fields["declaration"]
     assert (field.value, field.confidence) == (True, 1.0)
+
+
+@pytest.mark.parametrize("number", ["11.", "11,", "(11)", "b)"])
+def test_a_numbered_label_is_found_whatever_mark_ends_its_number(number) -> None:
+    # OCR reads the full stop of "11." as a comma as often as not.
+    texts = (number, "Authoriser", "email", "address:", "lucy.greaves@nhs.net")
+    words, x = [], 60.0
+    for text in texts:
+        words.append(Word(text, x, 100.0, x + 6.0 * len(text), 110.0, 0.9))
+        x += 6.0 * len(text) + 4.0
+
+    hits = Line(0, tuple(words)).hits
+
+    assert [(hit.key, hit.lead) for hit in hits] == [("authoriser_email", 0)]

@@ -125,9 +125,10 @@ IMAGE_CLASSES = sorted({e["class"] for e in SCANS})
 @pytest.mark.parametrize("kind", IMAGE_CLASSES)
 def test_most_fields_of_each_image_class_are_read_not_flagged(kind: str) -> None:
     # Flagging everything would pass the rule above: most fields must be read.
-    # Typed captures are held higher than handwriting and phone photos.
+    # Typed captures are held higher than handwriting; a lying hidden layer
+    # (one of the sandwiches) rightly flags its fields.
     entries = [e for e in SCANS if e["class"] == kind]
-    floor = 0.5 if kind in ("handwriting", "photo") else 0.75
+    floor = {"handwriting": 0.5, "sandwich": 0.75, "photo": 0.85}.get(kind, 0.9)
     assert _right_share(entries) >= floor
 
 
