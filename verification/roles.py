@@ -224,3 +224,42 @@ def recognise_capacity(text: str) -> str | None:
     (True, True)
     """
     return _CAPACITIES.get(_spaceless(text))
+
+
+def printed_option(field: str, text: str) -> str | None:
+    """How the form prints the option ``text`` is read as, for a field whose
+    value is one of printed options (``role``, ``request_type``,
+    ``authoriser_capacity``): the spelling of that option nearest ``text``,
+    in capitals if ``text`` is. ``None`` when ``text`` is none of them.
+
+    >>> printed_option("role", "PI Organisation User Administrator")
+    'PL Organisation User Administrator'
+    >>> printed_option("authoriser_capacity", "AUTHORISED EMAIL LIST (AEL} USER")
+    'AUTHORISED EMAIL LIST (AEL) USER'
+    >>> printed_option("request_type", "Amend") is None
+    True
+    >>> printed_option("authoriser_capacity", "GP  partner")
+    'GP partner'
+    >>> printed_option("role", "Pl ORGANISATION USFR ADMINISTRATOR")
+    'PL ORGANISATION USER ADMINISTRATOR'
+    """
+    if field == "role":
+        code = recognise_role(text)
+        spellings = ROLE_SPELLINGS.get(code, ()) if code else ()
+    elif field == "request_type":
+        kind = recognise_request_type(text)
+        spellings = REQUEST_TYPE_SPELLINGS.get(kind, ()) if kind else ()
+    elif field == "authoriser_capacity":
+        capacity = recognise_capacity(text)
+        spellings = CAPACITY_SPELLINGS.get(capacity, ()) if capacity else ()
+    else:
+        return None
+    if not spellings:
+        return None
+    written = " ".join(text.split())
+    if any(spelling.casefold() == written.casefold() for spelling in spellings):
+        return written  # a printed spelling, as written
+    nearest = max(spellings, key=lambda spelling: fuzz.ratio(_key(spelling), _key(text)))
+    letters = [c for c in text if c.isalpha()]
+    capitals = sum(c.isupper() for c in letters) > 0.7 * len(letters)
+    return nearest.upper() if capitals else nearest

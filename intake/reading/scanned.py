@@ -23,19 +23,20 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import statistics
 from collections.abc import Sequence
 
 from PIL import Image
-from rapidfuzz.distance import Levenshtein
 
 from intake.reading import ocr, second
+from intake.reading.labels import match_label, tokens
 from intake.reading.marks import SCAN_INK_PT2
 from intake.reading.model import FieldReading
 from intake.reading.pages import Box, PageContent, Word
 from intake.reading.visible import DISAGREES_CONFIDENCE
 from verification.fields import EMAIL_KEYS, PERSON_NAME_KEYS
 from verification.normalise import normalise
-from verification.roles import recognise_role
+from verification.roles import printed_option, recognise_role
 
 #: A value OCR read less surely than this is read a second time, by another
 #: engine, and must agree (surer values are left alone: the second reading
@@ -46,9 +47,14 @@ SECOND_READING_BELOW = 0.93
 #: (:data:`~intake.reading.visible.DISAGREES_CONFIDENCE`: it stays unsure).
 #: Measured on the corpus, no value the two engines agreed on was wrong.
 AGREED_CONFIDENCE = 0.9
-#: A value read again is settled only this many characters (at most) from
-#: what one of the engines first read.
-NEAR_MISS = 1
+#: Words read under this many pixels tall (box height; 10 pt type at about
+#: 150 dpi) are small type: every value is read by both engines, and a
+#: disagreement is never settled by reading again (the engines' slips
+#: coincide too often there: "Pacie" for "Page").
+SMALL_TYPE_PX = 17
+#: The second engine's first reading at least this sure is never overturned
+#: (its score is the mean character probability).
+SURE_SECOND = 0.99
 #: A line read again by tesseract on its own is first scaled to this height
 #: in pixels (trimmed to its ink: capitals about 30 px, tesseract's best).
 LINE_PX = 40
@@ -61,6 +67,7 @@ SCANNED_MARK_CONFIDENCE = 0.95
 #: Ink between a label and its value that is more than punctuation (a 10 pt
 #: letter is 5-8 square points).
 LEAD_INK_PT2 = 8.0
+_HIDDEN_DOT = re.compile(r"[^\s@.]\s+[^\s@.]")
 _SMALL_L = re.compile(r"l[a-z]{2,}")
 _CODE_KEYS = frozenset({"org_code", "icb_code"})
 _STRAY = frozenset(",;:|_'\"`‘’“”")
@@ -92,6 +99,8 @@ def well_formed(key: str, value: str) -> bool:
     False
     >>> well_formed("nominee_email", "jo lane@nhs.net"), well_formed("nominee_name", "Dr lan Ross")
     (False, False)
+    >>> well_formed("nominee_name", "Farahlqbal")
+    False
     >>> well_formed("nominee_name", "SARAH JANE COLLINS"), well_formed("nominee_name", "Ravi Patel")
     (True, True)
     """
@@ -102,19 +111,49 @@ def well_formed(key: str, value: str) -> bool:
     if key in PERSON_NAME_KEYS and not _name_cased(value):
         return False
     if key not in _SHAPED:
-        # Free text: a stray comma or colon at either end is dust read as type.
-        return not (value[-1] in _STRAY or value[0] in _STRAY)
+        # Free text: a stray comma or colon at either end is dust read as type;
+        # another field's label inside it is the next row, run on.
+        return not (value[-1] in _STRAY or value[0] in _STRAY or _holds_label(value))
     return key not in normalise({key: value}, {}).blocked
 
 
+def _holds_label(value: str) -> bool:
+    """Whether a label of two words or more is printed inside ``value``.
+
+    >>> _holds_label("Practice Manager Requester name Ellie Vaughan")
+    True
+    >>> _holds_label("Practice Manager"), _holds_label("Organisation User Administrator")
+    (False, False)
+    """
+    found = tokens(value)
+    for start in range(len(found)):
+        match = match_label(found, start)
+        if match is not None and match[1] >= 2:
+            return True
+    return False
+
+
 def _name_cased(value: str) -> bool:
-    """Whether a person's name is cased as names are written: every word
-    capitalised, or all in capitals. A lower-case word in a capitalised name
-    is most often a capital I that OCR read as an l ("lan Ross")."""
+    """Whether a person's name is written as full names are: two words or
+    more (one word is most often two that OCR ran together, "Farahlqbal"),
+    every word capitalised, or all in capitals. A lower-case word in a
+    capitalised name is most often a capital I that OCR read as an l ("lan
+    Ross")."""
     words = [w for w in value.split() if w[:1].isalpha()]
-    if not words or all(w.isupper() for w in words):
+    if len(words) < 2 or words[0] == "Or":
+        return False  # "Or" opening a name is a "Dr" misread
+    if all(w.isupper() for w in words):
         return True
     return all(w[0].isupper() for w in words)
+
+
+def _small_type(words: Sequence[Word], page: PageContent) -> bool:
+    """Whether the words read stand under :data:`SMALL_TYPE_PX` pixels tall
+    (their median box): there tesseract's own confidence is not enough, and
+    a disagreement is not settled by reading again."""
+    if page.raster is None or not words:
+        return False
+    return statistics.median(w.height for w in words) * page.raster.scale < SMALL_TYPE_PX
 
 
 def _line_crops(words: Sequence[Word], area: Box, page: PageContent) -> list[Image.Image]:
@@ -132,19 +171,23 @@ def _line_crops(words: Sequence[Word], area: Box, page: PageContent) -> list[Ima
     return crops
 
 
-def _second_reading(crops: Sequence[Image.Image], black_and_white: bool = False) -> str | None:
+def _second_reading(
+    crops: Sequence[Image.Image], black_and_white: bool = False
+) -> tuple[str, float] | None:
     """What a second, independent recogniser (:mod:`intake.reading.second`)
-    reads across the value's lines (joined with spaces), or ``None`` (no
-    second engine here, or it read nothing on a line)."""
+    reads across the value's lines (joined with spaces) and its least sure
+    line's score; ``None`` when there is no second engine here, or it read
+    nothing on a line."""
     if not crops or not second.available():
         return None
-    said = []
+    said, scores = [], []
     for crop in crops:
         found = second.read_line(crop, black_and_white)
         if found is None:
             return None
         said.append(found[0])
-    return " ".join(said)
+        scores.append(found[1])
+    return " ".join(said), min(scores)
 
 
 def _closer_reading(crops: Sequence[Image.Image]) -> str | None:
@@ -167,63 +210,75 @@ def _closer_reading(crops: Sequence[Image.Image]) -> str | None:
     return " ".join(said)
 
 
-def _settled(key: str, first: Sequence[str | None], second_: Sequence[str | None]) -> str | None:
-    """The one well-formed value that a reading by tesseract (``first``) and
-    one by the second engine (``second_``) both say to the character; ``None``
-    when there is none, or more than one, or when it is more than
-    :data:`NEAR_MISS` characters from each engine's first reading (the first
-    of each list): a reading again settles a near miss, it never replaces a
-    reading both engines got wrong.
+def _settled(
+    key: str,
+    first: str,
+    second_: str,
+    again: tuple[str | None, str | None],
+    second_sure: bool = False,
+) -> str | None:
+    """The value, where the two engines' first readings (``first``,
+    tesseract's on the page; ``second_``, the second engine's) disagree and
+    reading again settles it; ``None`` otherwise.
+
+    ``again`` is each engine's reading of the line once more, another way
+    (tesseract's, then the second engine's). It is settled when one engine's
+    first reading is what the *other* engine reads again, to the character,
+    is well formed, and is the only value so confirmed. Two readings again
+    that agree only with each other settle nothing, and a first reading the
+    second engine was sure of (``second_sure``) is never overturned.
 
     Characters are compared without spaces and case-insensitively; in an
-    email address the marks the second engine reads a dot as are that dot,
-    and in a name "I" and "l" are one stroke. Values keep tesseract's
-    spacing (the second engine runs words together), in an email address
-    none; codes are capitals.
+    email address the marks the second engine reads a dot as are that dot;
+    a name keeps its case, but a capital I and a small l are one stroke. Values keep
+    tesseract's spacing (the second engine runs words together), an email
+    address none; codes are capitals.
 
-    >>> _settled("nominee_email", ["tachel.stone@nhs.net", "rachel.stone @nhs.net"],
-    ...          ["rachel.stone@nhs.net"])
+    >>> _settled("nominee_email", "tachel.stone@nhs.net", "rachel.stone@nhs.net",
+    ...          ("rachel.stone @nhs.net", None))
     'rachel.stone@nhs.net'
-    >>> _settled("nominee_email", ["hugo bennett@nhs.net"], ["hugo.bennett@nhs.net"]) is None
+    >>> _settled("nominee_email", "peter.shaw@nhs.net", "peter.shaw@nhis.net",
+    ...          ("peter.shaw@nhs.net", "peter.shaw@ nhs.net"))
+    'peter.shaw@nhs.net'
+    >>> _settled("nominee_email", "hugo bennett@nhs.net", "hugo.bennett@nhs.net",
+    ...          (None, "hugo bennett@nhs.net")) is None
     True
-    >>> _settled("org_code", ["vo1452", "v01452"], ["V01452"])
+    >>> _settled("org_code", "vo1452", "V01452", ("v01452", None))
     'V01452'
-    >>> _settled("authoriser_name", ["Or Ray Mehta", "Dr Raj Mehta"], ["DrRajMehta", None])
+    >>> _settled("authoriser_name", "Or Ray Mehta", "DrRajMehta", ("Dr Raj Mehta", None))
     'Dr Raj Mehta'
-    >>> _settled("authoriser_email", ["tuth.lowe@nhs.net"], ["ruth.lowe@nhs.net"]) is None
+    >>> _settled("requester_email", "70e harper@nhs ret", "zoe.harper@nhs.net",
+    ...          ("z0e.harper@nhs.net", "z0e.harper@nhs.net")) is None
     True
-    >>> _settled("org_code", ["B84041", "B84047"], ["B84041", "B84047"]) is None
+    >>> _settled("org_code", "B84041", "B84047", ("B84047", "B84041")) is None
     True
-    >>> _settled("requester_name", ["SARA AKAFOR", "SARA _OKAFOR"], ["SARA QKAFOR", "SARA OKAFOR"])
-    >>> _settled("org_code", ["CR4N62", "C4062"], ["CI9:4062", "C4062"])
     """
 
-    def plain(text: str) -> str:
-        text = "".join(text.split()).casefold()
+    def same(said: str, other: str) -> bool:
+        if key in PERSON_NAME_KEYS:
+            return second.same_name(said, other) and said.count(".") == other.count(".")
         if key in EMAIL_KEYS:
-            return second.address(text)
-        return text.replace("l", "i") if key in PERSON_NAME_KEYS else text
+            return second.address(said) == second.address(other)
+        return "".join(said.split()).casefold() == "".join(other.split()).casefold()
 
     found = set()
-    for said in filter(None, first):
-        for other in filter(None, second_):
-            if plain(said) != plain(other):
-                continue
-            if key in EMAIL_KEYS:
-                value = second.address(other)
-            elif key in _CODE_KEYS:
-                value = "".join(said.split()).upper()
-            else:
-                value = " ".join(said.split())
-            if value and well_formed(key, value):
-                found.add(value)
-    if len(found) != 1:
-        return None
-    value = found.pop()
-    firsts = [plain(text) for text in (first[0], second_[0]) if text]
-    if all(Levenshtein.distance(plain(value), text) > NEAR_MISS for text in firsts):
-        return None
-    return value
+    pairs = [(again[0], second_)] if second_sure else [(first, again[1]), (again[0], second_)]
+    for said, other in pairs:
+        if said is None or other is None or not same(said, other):
+            continue
+        if key in EMAIL_KEYS:
+            if any(_HIDDEN_DOT.search(text) for text in (said, other)):
+                continue  # a gap between letters may be a dot neither read
+            value = second.address(other)
+        elif key in _CODE_KEYS:
+            value = "".join(said.split()).upper()
+        else:
+            value = " ".join(said.split())
+            value = printed_option(key, value) or value
+        value = value.upper() if key in _CODE_KEYS else value
+        if value and well_formed(key, value):
+            found.add(value)
+    return found.pop() if len(found) == 1 else None
 
 
 def _lines(words: Sequence[Word]) -> list[list[Word]]:
@@ -268,30 +323,35 @@ def checked(
     covered = tuple(Box(w.x0 - 1, w.top - 1, w.x1 + 1, w.bottom + 1) for w in words)
     unread = page.raster.dark_area(area, covered + exclude) >= SCAN_INK_PT2
     unread = unread or (lead is not None and page.raster.dark_area(lead, exclude) >= LEAD_INK_PT2)
-    if shaped and not unread and reading.confidence >= SECOND_READING_BELOW:
+    small = _small_type(words, page)
+    if shaped and not unread and not small and reading.confidence >= SECOND_READING_BELOW:
         return reading
     crops = _line_crops(words, area, page)
-    said = _second_reading(crops)
+    second_reading = _second_reading(crops)
+    said = second_reading[0] if second_reading else None
     note = reading.note or "read by OCR"
     agreed = said is not None and second.agree(reading.value, said, key)
     if agreed:
         value = reading.value
         if not shaped and well_formed(key, _tidy(key, said)):
             value, shaped = _tidy(key, said), True
+        value = printed_option(key, value) or value
+        value = value.upper() if key in _CODE_KEYS else value
         if shaped and reading.confidence > DISAGREES_CONFIDENCE:
             sure = max(reading.confidence, AGREED_CONFIDENCE)
             return FieldReading(value, sure, reading.page, f"{note}; a second engine read the same")
-    elif said is not None and reading.confidence > DISAGREES_CONFIDENCE:
-        # Each engine reads the line once more, another way.
-        again = (_closer_reading(crops), _second_reading(crops, black_and_white=True))
-        settled = _settled(key, (reading.value, again[0]), (said, again[1]))
+    elif second_reading is not None and not small and reading.confidence > DISAGREES_CONFIDENCE:
+        again_bw = _second_reading(crops, black_and_white=True)
+        again = (_closer_reading(crops), again_bw[0] if again_bw else None)
+        sure = second_reading[1] >= SURE_SECOND
+        settled = _settled(key, reading.value, second_reading[0], again, sure)
         if settled is not None:
             return FieldReading(
                 settled,
                 AGREED_CONFIDENCE,
                 reading.page,
                 f"{note} as {reading.value!r}, by a second engine as {said!r}; read again,"
-                f" both engines say {settled!r}",
+                f" the other engine confirms {settled!r}",
             )
     problems = []
     if not shaped:

@@ -44,6 +44,7 @@ MIN_HEIGHT = 6
 _lock = threading.Lock()
 _loaded: dict[str, Any] = {}
 _WORDS = re.compile(r"[^\W_]+")
+_NAME_MARKS = re.compile(r"[^\W_]|['-]")
 _VOCABULARIES = {
     "role": recognise_role,
     "request_type": recognise_request_type,
@@ -236,6 +237,8 @@ def agree(a: str, b: str, key: str) -> bool:
             return True
     if key.endswith("email") or "@" in a or "@" in b:
         return bool(_addresses(a) & _addresses(b))
+    if key in PERSON_NAME_KEYS:
+        return same_name(a, b)
     return _letters(a, key) == _letters(b, key)
 
 
@@ -245,6 +248,29 @@ def _addresses(text: str) -> set[str]:
 
 
 def _letters(text: str, key: str) -> str:
-    letters = "".join(_WORDS.findall(text.casefold()))
-    # In a name, a capital I and a small l are one stroke to either engine.
-    return letters.replace("l", "i") if key in PERSON_NAME_KEYS else letters
+    """The letters and digits of ``text``, in lower case."""
+    return "".join(_WORDS.findall(text.casefold()))
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two readings of a person's name say the same name.
+
+    Letters and digits, apostrophes and hyphens are compared in order ("O'Neill"
+    is not "O Neill"); spaces and full stops are not. Case counts only where
+    it tells letters apart: a capital I and a small l are one stroke to
+    either engine, but a capital I is not an L ("Iucy" is not "Lucy") and a
+    small i is not an l ("Doyie" is not "Doyle").
+
+    >>> same_name("Dr lan Ross", "Dr Ian Ross"), same_name("Dr. Alice Gray", "DR ALICE GRAY")
+    (True, True)
+    >>> same_name("Megan Doyie", "Megan Doyle"), same_name("Iucy Greaves", "Lucy Greaves")
+    (False, False)
+    >>> same_name("Kevin O Neill", "Kevin O’Neill"), same_name("Chris Wood", "ChrisWood")
+    (False, True)
+    """
+    first = _NAME_MARKS.findall(a.replace("’", "'"))
+    other = _NAME_MARKS.findall(b.replace("’", "'"))
+    x, y = "".join(first), "".join(other)
+    return len(x) == len(y) and all(
+        p.casefold() == q.casefold() or {p, q} == {"I", "l"} for p, q in zip(x, y, strict=True)
+    )

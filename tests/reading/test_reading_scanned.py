@@ -17,20 +17,24 @@ SCALE = 200 / 72  # pixels per point, as the reader renders
 FONT = "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
 
 
-def _typed_page(text: str) -> tuple[PageContent, Box]:
-    """A page with ``text`` typed at 11 pt at (100, 100) points, and its value area."""
+def _typed_page(text: str, size: float = 11) -> tuple[PageContent, Box]:
+    """A page with ``text`` typed at ``size`` pt at (100, 100) points, and its value area."""
     width, height = 400.0, 200.0
     image = Image.new("L", (int(width * SCALE), int(height * SCALE)), 255)
-    font = ImageFont.truetype(FONT, int(11 * SCALE))
+    font = ImageFont.truetype(FONT, int(size * SCALE))
     ImageDraw.Draw(image).text((100 * SCALE, 100 * SCALE), text, font=font, fill=0)
     _cleaned, raster, _angle = prepare(image, SCALE)
     page = PageContent(0, width, height, (), (), (), (), (), raster)
     return page, Box(98, 97, 390, 116)
 
 
-def _read_as(text: str, confidence: float, page: PageContent) -> tuple[FieldReading, Word]:
+def _read_as(
+    text: str, confidence: float, page: PageContent, size: float = 11
+) -> tuple[FieldReading, Word]:
     """What a first OCR pass might have said: ``text`` at the typed value's place."""
-    word = Word(text, 100, 101, 100 + 5.5 * len(text), 113, confidence)
+    word = Word(
+        text, 100, 100 + size / 11, 100 + size / 2 * len(text), 100 + size * 13 / 11, confidence
+    )
     return FieldReading(text, confidence, 0, "read by OCR"), word
 
 
@@ -63,28 +67,78 @@ def test_a_value_the_hidden_layer_contradicts_is_never_settled() -> None:
     assert result.confidence < LOW_CONFIDENCE_THRESHOLD
 
 
-def test_a_reading_far_from_both_first_readings_is_not_settled() -> None:
-    # Both engines read it again the same, but neither first reading was near.
-    assert scanned._settled("org_code", ["CR4N62", "C4062"], ["CI9:4062", "C4062"]) is None
-    assert scanned._settled("org_code", ["CR4N62", "C84062"], ["C84O62", "C84062"]) == "C84062"
+def test_two_readings_again_that_agree_only_with_each_other_settle_nothing() -> None:
+    # Both engines read it again the same, but neither first reading said it.
+    assert scanned._settled("org_code", "CR4N62", "CI9:4062", ("C4062", "C4062")) is None
+    assert scanned._settled("org_code", "CR4N62", "C84062", ("C84062", "C84O62")) == "C84062"
 
 
-def test_an_address_settled_only_when_every_dot_agrees() -> None:
+def test_a_first_reading_the_second_engine_was_sure_of_is_never_overturned() -> None:
+    again = ("tuth.lowe@nhs.net", "tuth.lowe@nhs.net")
+    first, said = "tuth.lowe@nhs.net", "ruth.lowe@nhs.net"
+
+    assert scanned._settled("authoriser_email", first, said, again, second_sure=True) is None
+    assert scanned._settled("authoriser_email", first, said, again) == "tuth.lowe@nhs.net"
+
+
+def test_an_address_is_settled_only_when_every_dot_agrees() -> None:
     # A gap where the other engine read a dot is not the same address.
+    settled = scanned._settled
     assert (
-        scanned._settled("nominee_email", ["hugo bennett@nhs.net"], ["hugo.bennett@nhs.net"])
+        settled("nominee_email", "hugo bennett@nhs.net", "x", (None, "hugo bennett@nhs.net"))
         is None
     )
     assert (
-        scanned._settled(
-            "nominee_email", ["peter.shaw@nhs.net"], ["peter.shaw@nhis.net", "peter.shaw@ nhs.net"]
+        settled(
+            "nominee_email",
+            "peter.shaw@nhs.net",
+            "peter.shaw@nhis.net",
+            (None, "peter.shaw@ nhs.net"),
         )
         == "peter.shaw@nhs.net"
     )
 
 
-def test_two_different_values_each_backed_by_both_engines_settle_nothing() -> None:
-    assert scanned._settled("org_code", ["B84041", "B84047"], ["B84047", "B84041"]) is None
+def test_two_different_values_each_confirmed_by_the_other_engine_settle_nothing() -> None:
+    assert scanned._settled("org_code", "B84041", "B84047", ("B84047", "B84041")) is None
+
+
+def test_small_type_is_never_settled_by_reading_again() -> None:
+    page, area = _typed_page("rachel.stone@nhs.net", size=5)
+    reading, word = _read_as("tachel.stone@nhs.net", 0.85, page, size=5)
+
+    result = scanned.checked("nominee_email", reading, [word], area, page)
+
+    assert result.confidence < LOW_CONFIDENCE_THRESHOLD
+
+
+def test_a_sure_reading_of_small_type_is_still_read_by_both_engines() -> None:
+    page, area = _typed_page("Hugo Bennett", size=5)
+    reading, word = _read_as("Huge Bennett", 0.97, page, size=5)
+
+    result = scanned.checked("nominee_name", reading, [word], area, page)
+
+    assert result.confidence < LOW_CONFIDENCE_THRESHOLD
+    assert "second reading" in (result.note or "")
+
+
+def test_another_fields_label_inside_a_value_is_not_well_formed() -> None:
+    assert not scanned.well_formed(
+        "nominee_job_title", "Practice Manager Requester name Ellie Vaughan"
+    )
+    assert scanned.well_formed("nominee_job_title", "Practice Manager")
+
+
+@pytest.mark.parametrize(
+    ("key", "read", "sure"),
+    [
+        ("authoriser_name", "Or Claire Foster", False),
+        ("authoriser_name", "Dr Claire Foster", True),
+        ("nominee_name", "Farahlqbal", False),
+    ],
+)
+def test_a_name_must_look_like_a_full_name(key, read, sure) -> None:
+    assert scanned.well_formed(key, read) is sure
 
 
 @pytest.mark.parametrize(
