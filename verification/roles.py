@@ -240,6 +240,8 @@ def printed_option(field: str, text: str) -> str | None:
     True
     >>> printed_option("authoriser_capacity", "GP  partner")
     'GP partner'
+    >>> printed_option("authoriser_capacity", "iCB")
+    'ICB'
     >>> printed_option("role", "Pl ORGANISATION USFR ADMINISTRATOR")
     'PL ORGANISATION USER ADMINISTRATOR'
     """
@@ -257,8 +259,12 @@ def printed_option(field: str, text: str) -> str | None:
     if not spellings:
         return None
     written = " ".join(text.split())
-    if any(spelling.casefold() == written.casefold() for spelling in spellings):
-        return written  # a printed spelling, as written
+    for spelling in spellings:
+        if spelling.casefold() == written.casefold() and all(
+            word in (printed, printed.upper(), printed.lower(), printed.capitalize())
+            for word, printed in zip(written.split(), spelling.split(), strict=True)
+        ):
+            return written  # a printed spelling, as written (in its own case)
     nearest = max(spellings, key=lambda spelling: fuzz.ratio(_key(spelling), _key(text)))
     letters = [c for c in text if c.isalpha()]
     capitals = sum(c.isupper() for c in letters) > 0.7 * len(letters)

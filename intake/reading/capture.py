@@ -36,6 +36,9 @@ from PIL import Image, ImageFilter
 
 #: Nominal resolution of the rendered pages these steps take and give.
 DPI = 200
+#: Key of a straightened photo's ``Image.info``: the share of a pixel's worth
+#: of the photo's own detail that each pixel holds (under 1: upscaled).
+DETAIL = "detail"
 #: A4's long side over its short side. A photographed sheet whose sides
 #: measure within :data:`A4_SNAP` of it is taken to be A4 (the postroom's
 #: paper): a photo's perspective alone can stretch the measure by a sixth.
@@ -509,13 +512,15 @@ def straighten(image: Image.Image) -> Image.Image:
 
     The sheet found by :func:`find_sheet` is warped by perspective onto an
     upright rectangle of :func:`sheet_size` (upscaled when the photo is
-    coarser). The image itself comes back when there is no sheet to find,
-    as on any scan.
+    coarser: ``info[DETAIL]`` of the image says how much of the photo's own
+    detail each pixel holds, 1.0 at most). The image itself comes back when
+    there is no sheet to find, as on any scan.
     """
     corners = find_sheet(image)
     if corners is None:
         return image
     width, height = sheet_size(corners)
+    detail = min(1.0, _short_side(corners) / min(width, height))
     # Corners drawn in by 1% of the way to the middle (2-3 mm, inside any
     # form's margin), so no sliver of desk is left along the edges.
     corners = corners + (corners.mean(axis=0) - corners) * SHEET_INSET
@@ -528,7 +533,17 @@ def straighten(image: Image.Image) -> Image.Image:
         flags=cv2.INTER_CUBIC,
         borderMode=cv2.BORDER_REPLICATE,
     )
-    return Image.fromarray(flat)
+    straight = Image.fromarray(flat)
+    straight.info[DETAIL] = detail
+    return straight
+
+
+def _short_side(corners: np.ndarray) -> float:
+    """The sheet's shorter side in the photo's pixels (mean of opposite sides)."""
+    tl, tr, br, bl = np.asarray(corners, np.float64)
+    across = (np.hypot(*(tr - tl)) + np.hypot(*(br - bl))) / 2
+    down = (np.hypot(*(bl - tl)) + np.hypot(*(br - tr))) / 2
+    return min(across, down)
 
 
 # --- two pages on one sheet ----------------------------------------------------
@@ -590,7 +605,7 @@ def split_two_up(image: Image.Image) -> list[Image.Image]:
     Each page is cut at the :func:`find_gutter`, trimmed to its print (with
     a 5 mm margin) and scaled back up by the sheet's reduction (height over
     half the width, at most 1.5: about 1.41 for A4), so its print is the
-    size a page of its own would be.
+    size a page of its own would be (``info[DETAIL]`` says by how much).
     """
     pixels = np.asarray(image)
     height, width = pixels.shape
@@ -609,7 +624,9 @@ def split_two_up(image: Image.Image) -> list[Image.Image]:
         left, top, right, bottom = _content_box(ink[:, x0:x1], margin)
         page = image.crop((x0 + left, top, x0 + right, bottom))
         size = (round(page.width * factor), round(page.height * factor))
-        pages.append(page.resize(size, Image.BICUBIC))
+        page = page.resize(size, Image.BICUBIC)
+        page.info[DETAIL] = 1 / factor
+        pages.append(page)
     return pages
 
 
@@ -669,6 +686,7 @@ def prepare_capture(image: Image.Image, bilevel: bool = False) -> list[tuple[Ima
     flat = straighten(image)
     if flat is not image:
         notes.append("photo straightened")
+    detail = flat.info.get(DETAIL, 1.0)
     flat = flatten_light(flat)
     if is_blank(flat):
         return [(flat, "; ".join([*notes, "blank page"]))]
@@ -676,7 +694,9 @@ def prepare_capture(image: Image.Image, bilevel: bool = False) -> list[tuple[Ima
     if degrees:
         notes.append(f"turned {degrees}°")
     pages = split_two_up(flat)
+    for page in pages:
+        page.info[DETAIL] = detail * page.info.get(DETAIL, 1.0) if page is not flat else detail
     if len(pages) == 1:
-        return [(flat, "; ".join(notes))]
+        return [(pages[0], "; ".join(notes))]
     sides = ("2 pages on one sheet, left", "2 pages on one sheet, right")
     return [(page, "; ".join([*notes, side])) for page, side in zip(pages, sides, strict=True)]

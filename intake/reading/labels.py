@@ -125,6 +125,8 @@ def match_label(
     (None, ('nominee_email', 2))
     >>> match_label(("authoriser", "fullname", "dr"), 0, lenient=True)
     ('authoriser_name', 2)
+    >>> match_label(("user", "administr", "ator", "role", "opto"), 0, lenient=True)
+    ('role', 4)
     """
     for pattern, key in LABEL_PATTERNS:
         if line_tokens[start : start + len(pattern)] == pattern:
@@ -135,10 +137,13 @@ def match_label(
         found = line_tokens[start : start + len(pattern)]
         if len(found) == len(pattern) and all(map(near_word, found, pattern)):
             return key, len(pattern)
-    # Words OCR ran together ("fullname"): the letters of the label, joined.
+    # Words OCR ran together ("fullname") or split ("ADMINISTR ATOR"): the
+    # letters of the label, joined.
     for pattern, key in LABEL_PATTERNS:
         printed = "".join(pattern)
-        for used in range(1, len(pattern)):
+        for used in range(1, len(pattern) + 2):
+            if used == len(pattern):
+                continue  # word for word, tried above
             found = line_tokens[start : start + used]
             if len(found) == used and near_word("".join(found), printed):
                 return key, used

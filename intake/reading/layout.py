@@ -314,8 +314,16 @@ def _signature(
         return FieldReading(bool(ink), 1.0, line.page, f"signature box: {ink.describe()}"), box
     # No box drawn: look right of the label, and under it down to the next label.
     _, limit = _right_limit(line, hit, page)
+    # Down to the next label (a name written or read as text in the area
+    # does not end it), and no further than four lines.
+    bottom = line.bottom + 4 * line.height
     below = _next_line(lines, index)
-    bottom = below.top if below is not None and _stop(below) else line.bottom + 4 * line.height
+    while below is not None and below.top < bottom:
+        if _stop(below):
+            bottom = below.top
+            break
+        index += 1
+        below = _next_line(lines, index)
     bottom = max(bottom, line.bottom + 1)
     half = line.height / 2
     right = Box(label.x1 + 1, line.top - half, limit, line.bottom + half)

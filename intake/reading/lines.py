@@ -23,8 +23,11 @@ from intake.reading.labels import (
 )
 from intake.reading.pages import Box, Word
 
-#: Numbering before a label: "3.", "b)", "(4)"; "11," is OCR's "11.".
-_NUMBERING = re.compile(r"^(\d{1,2}[.),]|[a-z][.)])$|^\(?(\d{1,2}|[a-z])\)$")
+#: Numbering before a label: "3.", "b)", "(4)"; "11," and "5" are OCR's
+#: "11." and "5." (a stop read as a comma, or lost).
+_NUMBERING = re.compile(r"^(\d{1,2}[.),]?|[a-z][.)])$|^\(?(\d{1,2}|[a-z])\)$")
+#: How OCR reads a capital I standing alone.
+_READ_AS_I = frozenset({"I", "l", "1", "|", "!", "i", "]", "[", "/", "\\"})
 #: Page numbering, never part of a value: "Page 1 of 2", "... - page 1",
 #: "1/2", "- 1 -", "1 of 2".
 _PAGE_NUMBER = re.compile(
@@ -92,8 +95,10 @@ class Line:
     @cached_property
     def hits(self) -> tuple[LabelHit, ...]:
         """The labels printed on this line, left to right."""
-        found = []
+        found: list[LabelHit] = []
         for start in self.segment_starts:
+            if found and start < found[-1].end:
+                continue  # inside the label before (OCR parted its words)
             first = start + 1 if _NUMBERING.match(self.words[start].text.lower()) else start
             hit = self._label_at(first, start)
             if hit is not None:
@@ -146,8 +151,10 @@ class Line:
                 self.words[i].conf < 1.0 and near_word(self.tokens[i], "confirm")
             )
             if confirm and self.tokens[i + 1] == "that":
-                short = i > 0 and len(self.words[i - 1].text) <= 2
-                return i - 1 if short else i
+                # The "I" as OCR reads it; anything else before "confirm"
+                # ("®", "&" for a small ☒) is the box itself.
+                i_read = i > 0 and self.words[i - 1].text in _READ_AS_I
+                return i - 1 if i_read else i
         return None
 
     @cached_property

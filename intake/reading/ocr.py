@@ -21,7 +21,9 @@ machines, and workers already read documents in parallel.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import math
 import os
 import shutil
 import statistics
@@ -331,12 +333,28 @@ def read_page(page: Any, index: int, timeout: float, layer: Sequence[Word] = ())
     if any("blank page" in note for _, note in pieces):
         return _page(index, width, height, (), None, notes)
     cleaned, raster, angle = prepare(image, scale)
+    detail = _source_detail(page, dpi) * min(
+        piece.info.get(capture.DETAIL, 1.0) for piece, _ in pieces
+    )
+    raster = dataclasses.replace(raster, detail=detail)
     words = unstreaked(words_from_data(recognise(cleaned, timeout), scale))
     if layer and moved:
         words = [w._replace(conf=min(w.conf, DISAGREES_CONFIDENCE)) for w in words]
     elif layer:
         words = checked_against_layer(words, layer, angle, (width / 2, height / 2))
     return _page(index, width, height, tuple(words), raster, notes)
+
+
+def _source_detail(page: Any, dpi: float) -> float:
+    """How much of the page image's own detail a pixel rendered at ``dpi``
+    holds: 1.0, or less where the page's image is coarser (a 150 dpi scan;
+    a fax's 204 x 98 dpi counts as the 141 dpi of the same number of dots)."""
+    coarsest = dpi
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        meta = image.get_metadata()
+        if meta.horizontal_dpi > 0 and meta.vertical_dpi > 0:
+            coarsest = min(coarsest, math.sqrt(meta.horizontal_dpi * meta.vertical_dpi))
+    return coarsest / dpi
 
 
 def _coarse_bilevel(page: Any) -> bool:

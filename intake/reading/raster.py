@@ -46,11 +46,15 @@ class Raster:
     ``scale`` is pixels per PDF point; rules (table borders) are not ink.
     ``gray`` is the same page, straightened, before anything was taken out
     (for a second reading of a value, which needs its letters whole).
+    ``detail`` says how sharp those pixels really are.
     """
 
     ink: np.ndarray
     scale: float
     gray: np.ndarray | None = None
+    #: How much of its source's own detail each pixel holds (1.0, or less
+    #: where a coarser image was rendered or a photo upscaled).
+    detail: float = 1.0
 
     def gray_crop(self, box: Box) -> Image.Image | None:
         """The grey pixels inside ``box``, or ``None`` (kept no grey, or empty)."""

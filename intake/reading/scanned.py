@@ -108,8 +108,8 @@ def well_formed(key: str, value: str) -> bool:
         return recognise_role(value) is not None
     if key in EMAIL_KEYS and len(value.split()) > 1:
         return False  # a "." or "_" OCR read as a gap: the joined address may be wrong
-    if key in PERSON_NAME_KEYS and not _name_cased(value):
-        return False
+    if key in PERSON_NAME_KEYS and (not _name_cased(value) or value.endswith(".")):
+        return False  # a full stop after a name is dust read as type
     if key not in _SHAPED:
         # Free text: a stray comma or colon at either end is dust read as type;
         # another field's label inside it is the next row, run on.
@@ -147,13 +147,17 @@ def _name_cased(value: str) -> bool:
     return all(w[0].isupper() for w in words)
 
 
-def _small_type(words: Sequence[Word], page: PageContent) -> bool:
-    """Whether the words read stand under :data:`SMALL_TYPE_PX` pixels tall
-    (their median box): there tesseract's own confidence is not enough, and
-    a disagreement is not settled by reading again."""
-    if page.raster is None or not words:
+def _small_type(page: PageContent) -> bool:
+    """Whether the page's type stands under :data:`SMALL_TYPE_PX` pixels tall
+    (the median box of its words), in the pixels of the page's source (a fax
+    or a photo upscaled to be read counts at its own resolution): there
+    tesseract's own confidence is not enough, and a disagreement is not
+    settled by reading again."""
+    raster = page.raster
+    if raster is None or not page.words:
         return False
-    return statistics.median(w.height for w in words) * page.raster.scale < SMALL_TYPE_PX
+    pixels = statistics.median(w.height for w in page.words) * raster.scale * raster.detail
+    return pixels < SMALL_TYPE_PX
 
 
 def _line_crops(words: Sequence[Word], area: Box, page: PageContent) -> list[Image.Image]:
@@ -323,7 +327,7 @@ def checked(
     covered = tuple(Box(w.x0 - 1, w.top - 1, w.x1 + 1, w.bottom + 1) for w in words)
     unread = page.raster.dark_area(area, covered + exclude) >= SCAN_INK_PT2
     unread = unread or (lead is not None and page.raster.dark_area(lead, exclude) >= LEAD_INK_PT2)
-    small = _small_type(words, page)
+    small = _small_type(page)
     if shaped and not unread and not small and reading.confidence >= SECOND_READING_BELOW:
         return reading
     crops = _line_crops(words, area, page)
@@ -333,6 +337,9 @@ def checked(
     agreed = said is not None and second.agree(reading.value, said, key)
     if agreed:
         value = reading.value
+        if key in PERSON_NAME_KEYS and value.endswith(".") and not said.endswith("."):
+            value = value.rstrip(".")  # dust after the name that the other did not read
+            shaped = well_formed(key, value)
         if not shaped and well_formed(key, _tidy(key, said)):
             value, shaped = _tidy(key, said), True
         value = printed_option(key, value) or value

@@ -221,3 +221,112 @@ HEATHFIELD = practice(
     ("Dr Lucy Greaves", "Caldicott Guardian"),
     "12/11/2026",
 )
+COBBLERS_ROW = practice(
+    ("Cobblers Row Surgery", "B84013"),
+    GPP,
+    ("Declan Murphy", "Assistant Practice Manager"),
+    ("Dr Harriet Wade", "GP Partner"),
+    "16/11/2026",
+)
+COPPERFIELD = practice(
+    ("Copperfield Opticians", "C84014"),
+    OPTO,
+    ("Priti Desai", "Optical Assistant"),
+    ("Graham Tully", "Caldicott Guardian"),
+    "17 November 2026",
+    request_type="Update",
+)
+HARBOURSIDE = practice(
+    ("Harbourside Dental Practice", "V01456"),
+    PL,
+    ("Chloe Whitmore", "Treatment Coordinator"),
+    ("Yusuf Demir", AEL),
+    "2026-11-18",
+    authoriser_email="harbourside.ael@nhs.net",
+)
+FERRYBRIDGE = practice(
+    ("Ferrybridge Medical Practice", "B84023"),
+    "Main Contact",
+    ("Owain Pritchard", "Practice Manager"),
+    ("Dr Kwame Mensah", "GP Partner"),
+    "12/11/2026",
+    requester="Bethan Rees",
+)
+KINGFISHER = practice(
+    ("Kingfisher Opticians", "C84024"),
+    OPTO,
+    ("Alison Croft", "Store Manager"),
+    ("Dr Fiona Maclean", "Caldicott Guardian"),
+    "14 Nov 2026",
+    request_type="Remove",
+)
+WRENFIELD = practice(
+    ("Wrenfield Dental Surgery", "V01457"),
+    PL,
+    ("Marek Nowak", "Practice Administrator"),
+    ("Joanna Pike", "ICB"),
+    "13 November 2026",
+    icb_code="QOX",
+)
+GREENHILL = practice(
+    ("Greenhill Surgery", "B84033"),
+    PL,
+    ("Siobhan O'Connor", "Practice Manager"),
+    ("Dr Femi Adeyemi", "Caldicott Guardian"),
+    "05/11/2026",
+)
+WESTBOURNE = practice(
+    ("Westbourne Eye Clinic", "C84034"),
+    OPTO,
+    ("Callum Fraser", "Dispensing Optician"),
+    ("Anjali Menon", AEL),
+    "8 Nov 2026",
+    authoriser_email="westbourne.ael@nhs.net",
+)
+HOLLYBUSH = practice(
+    ("Hollybush Medical Centre", "B84043"),
+    GPP,
+    ("Rhys Morgan", "IT Lead"),
+    ("Dr Catherine Ashworth", "GP Partner"),
+    "11 Nov 2026",
+)
+LAKESIDE = practice(
+    ("Lakeside Opticians", "C84044"),
+    PL,
+    ("Jasmine Kaur", "Optical Assistant"),
+    ("Patrick Byrne", "Caldicott Guardian"),
+    "2026-11-06",
+    request_type="Update",
+)
+AMBERLEY = practice(
+    ("Amberley Dental Practice", "V01458"),
+    PL,
+    ("Ewan Stewart", None),
+    ("Lorna Baxter", "ICB"),
+    "18/11/2026",
+    icb_code="QE1",
+)
+RAVENSCROFT = practice(
+    ("Ravenscroft Surgery", "B84053"),
+    "Main Contact",
+    ("Deborah Hart", "Practice Manager"),
+    ("Dr Victor Osei", "GP Partner"),
+    "15 November 2026",
+    requester="Mohammed Rahman",
+    request_type="Update",
+)
+BRIGHTWATER = practice(
+    ("Brightwater Opticians", "C84054"),
+    OPTO,
+    ("Natalie Brooks", "Optometrist"),
+    ("Simon Pryce", "Caldicott Guardian"),
+    "04/11/2026",
+)
+HILLCREST = practice(
+    ("Hillcrest Dental Care", "V01459"),
+    PL,
+    ("Kieran Doherty", "Practice Manager"),
+    ("Agnieszka Kowalska", "Caldicott Guardian"),
+    "9 Nov 2026",
+    request_type="Remove",
+)

@@ -14,6 +14,8 @@ import numpy as np
 import pypdf
 from PIL import Image, ImageDraw, ImageFont
 
+from sample_forms.producers.scans import SCANNED_ON
+
 #: A phone photo's pixels (3:4, as phone cameras take them).
 PHOTO_SIZE = (1560, 2080)
 #: A fax's resolution in "standard" mode: 204 dpi across, 98 dpi down.
@@ -125,7 +127,15 @@ def fax(page: Image.Image, rng: np.random.Generator, header: str) -> Image.Image
 def bilevel_pdf(pages: list[Image.Image], dpi: tuple[int, int]) -> bytes:
     """1-bit page images as a PDF, each stored CCITT Group 4 at ``dpi`` (x, y)."""
     out = io.BytesIO()
-    pages[0].save(out, "PDF", dpi=dpi, save_all=True, append_images=pages[1:])
+    pages[0].save(
+        out,
+        "PDF",
+        dpi=dpi,
+        save_all=True,
+        append_images=pages[1:],
+        creationDate=SCANNED_ON,
+        modDate=SCANNED_ON,
+    )
     return out.getvalue()
 
 

@@ -9,6 +9,7 @@ inside an image-only PDF, the way an office scanner writes one.
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 import pypdfium2
@@ -50,11 +51,23 @@ def scan_pages(pdf: bytes, dpi: int, angle: float, seed: int) -> list[Image.Imag
     return [scanned(page, angle, rng) for page in rendered(pdf, dpi)]
 
 
+#: The date written into every scan's PDF, so that the generator makes the
+#: same bytes each run (Pillow writes the time of day otherwise).
+SCANNED_ON = time.strptime("2026-11-14 09:42", "%Y-%m-%d %H:%M")
+
+
 def image_pdf(pages: list[Image.Image], dpi: int, quality: int = 80) -> bytes:
     """The images as an image-only PDF (one JPEG per page)."""
     out = io.BytesIO()
     pages[0].save(
-        out, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:], quality=quality
+        out,
+        "PDF",
+        resolution=float(dpi),
+        save_all=True,
+        append_images=pages[1:],
+        quality=quality,
+        creationDate=SCANNED_ON,
+        modDate=SCANNED_ON,
     )
     return out.getvalue()
 

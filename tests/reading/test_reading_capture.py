@@ -291,3 +291,29 @@ def test_a_clean_scan_goes_through_the_chain_untouched(form: Image.Image) -> Non
     [(page, note)] = capture.prepare_capture(form)
     assert note == ""
     assert np.abs(np.asarray(page).astype(int) - np.asarray(form)).max() <= 2
+
+
+def test_a_page_that_is_its_own_scan_holds_all_its_detail(form: Image.Image) -> None:
+    [(page, _)] = capture.prepare_capture(form)
+    assert page.info.get(capture.DETAIL, 1.0) == 1.0
+
+
+def test_a_photo_upscaled_to_be_read_says_how_much_detail_it_holds(form: Image.Image) -> None:
+    photo = photographed(form)
+    small = photo.resize((photo.width // 2, photo.height // 2), Image.BILINEAR)
+
+    [(sharp, _)] = capture.prepare_capture(photo)
+    [(coarse, _)] = capture.prepare_capture(small)
+
+    assert 0 < coarse.info[capture.DETAIL] < sharp.info[capture.DETAIL] <= 1.0
+    assert coarse.info[capture.DETAIL] == pytest.approx(sharp.info[capture.DETAIL] / 2, rel=0.1)
+
+
+def test_each_page_of_a_two_up_sheet_holds_the_sheets_detail_only(
+    form: Image.Image, letter: Image.Image
+) -> None:
+    pages = capture.prepare_capture(two_up(form, letter))
+
+    assert len(pages) == 2
+    for page, _ in pages:
+        assert page.info[capture.DETAIL] == pytest.approx(1 / 1.41, abs=0.05)

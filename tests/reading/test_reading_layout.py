@@ -389,7 +389,7 @@ def test_the_tick_of_a_flattened_check_box_is_read(tmp_path) -> None:
     assert (field.value, field.confidence) == (True, 1.0)
 
 
-@pytest.mark.parametrize("number", ["11.", "11,", "(11)", "b)"])
+@pytest.mark.parametrize("number", ["11.", "11,", "11", "(11)", "b)"])
 def test_a_numbered_label_is_found_whatever_mark_ends_its_number(number) -> None:
     # OCR reads the full stop of "11." as a comma as often as not.
     texts = (number, "Authoriser", "email", "address:", "lucy.greaves@nhs.net")

@@ -3,6 +3,8 @@ what the page's hidden layer contradicts never is."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -17,25 +19,24 @@ SCALE = 200 / 72  # pixels per point, as the reader renders
 FONT = "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
 
 
-def _typed_page(text: str, size: float = 11) -> tuple[PageContent, Box]:
-    """A page with ``text`` typed at ``size`` pt at (100, 100) points, and its value area."""
+def _typed_page(
+    text: str, misread: str, confidence: float, size: float = 11, detail: float = 1.0
+) -> tuple[PageContent, Box, FieldReading, Word]:
+    """A page with ``text`` typed at ``size`` pt at (100, 100) points, its
+    value area, and what a first OCR pass might have said there
+    (``misread``), as a reading and the page's one word."""
     width, height = 400.0, 200.0
     image = Image.new("L", (int(width * SCALE), int(height * SCALE)), 255)
     font = ImageFont.truetype(FONT, int(size * SCALE))
     ImageDraw.Draw(image).text((100 * SCALE, 100 * SCALE), text, font=font, fill=0)
     _cleaned, raster, _angle = prepare(image, SCALE)
-    page = PageContent(0, width, height, (), (), (), (), (), raster)
-    return page, Box(98, 97, 390, 116)
-
-
-def _read_as(
-    text: str, confidence: float, page: PageContent, size: float = 11
-) -> tuple[FieldReading, Word]:
-    """What a first OCR pass might have said: ``text`` at the typed value's place."""
+    raster = dataclasses.replace(raster, detail=detail)
     word = Word(
-        text, 100, 100 + size / 11, 100 + size / 2 * len(text), 100 + size * 13 / 11, confidence
+        misread, 100, 100 + size / 11, 100 + size / 2 * len(text), 100 + size * 13 / 11, confidence
     )
-    return FieldReading(text, confidence, 0, "read by OCR"), word
+    page = PageContent(0, width, height, (word,), (), (), (), (), raster)
+    reading = FieldReading(misread, confidence, 0, "read by OCR")
+    return page, Box(98, 97, 390, 100 + size * 1.6), reading, word
 
 
 @pytest.mark.parametrize(
@@ -48,8 +49,7 @@ def _read_as(
     ],
 )
 def test_a_near_miss_read_again_by_both_engines_is_settled(key, typed, misread) -> None:
-    page, area = _typed_page(typed)
-    reading, word = _read_as(misread, 0.85, page)
+    page, area, reading, word = _typed_page(typed, misread, 0.85)
 
     result = scanned.checked(key, reading, [word], area, page)
 
@@ -59,8 +59,7 @@ def test_a_near_miss_read_again_by_both_engines_is_settled(key, typed, misread) 
 
 
 def test_a_value_the_hidden_layer_contradicts_is_never_settled() -> None:
-    page, area = _typed_page("B84041")
-    reading, word = _read_as("B84047", DISAGREES_CONFIDENCE, page)
+    page, area, reading, word = _typed_page("B84041", "B84047", DISAGREES_CONFIDENCE)
 
     result = scanned.checked("org_code", reading, [word], area, page)
 
@@ -103,23 +102,32 @@ def test_two_different_values_each_confirmed_by_the_other_engine_settle_nothing(
     assert scanned._settled("org_code", "B84041", "B84047", ("B84047", "B84041")) is None
 
 
-def test_small_type_is_never_settled_by_reading_again() -> None:
-    page, area = _typed_page("rachel.stone@nhs.net", size=5)
-    reading, word = _read_as("tachel.stone@nhs.net", 0.85, page, size=5)
+@pytest.mark.parametrize(("size", "detail"), [(5, 1.0), (11, 0.5)])
+def test_small_type_is_never_settled_by_reading_again(size, detail) -> None:
+    # Type small on the page, or rendered from a coarser source (a fax).
+    page, area, reading, word = _typed_page(
+        "rachel.stone@nhs.net", "tachel.stone@nhs.net", 0.85, size, detail
+    )
 
     result = scanned.checked("nominee_email", reading, [word], area, page)
 
     assert result.confidence < LOW_CONFIDENCE_THRESHOLD
 
 
-def test_a_sure_reading_of_small_type_is_still_read_by_both_engines() -> None:
-    page, area = _typed_page("Hugo Bennett", size=5)
-    reading, word = _read_as("Huge Bennett", 0.97, page, size=5)
+@pytest.mark.parametrize(("size", "detail"), [(5, 1.0), (11, 0.5)])
+def test_a_sure_reading_of_small_type_is_still_read_by_both_engines(size, detail) -> None:
+    page, area, reading, word = _typed_page("Hugo Bennett", "Huge Bennett", 0.97, size, detail)
 
     result = scanned.checked("nominee_name", reading, [word], area, page)
 
     assert result.confidence < LOW_CONFIDENCE_THRESHOLD
     assert "second reading" in (result.note or "")
+
+
+def test_a_sure_reading_of_ordinary_type_stands_alone() -> None:
+    page, area, reading, word = _typed_page("Hugo Bennett", "Hugo Bennett", 0.97)
+
+    assert scanned.checked("nominee_name", reading, [word], area, page) == reading
 
 
 def test_another_fields_label_inside_a_value_is_not_well_formed() -> None:
