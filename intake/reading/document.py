@@ -24,6 +24,7 @@ from collections.abc import Mapping
 import pdfplumber
 import pypdf
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 
 from intake.reading import acroform, detect, layout, ocr, visible
 from intake.reading.model import (
@@ -33,7 +34,7 @@ from intake.reading.model import (
     FormReading,
     ReadLimits,
 )
-from intake.reading.pages import PageContent, page_content
+from intake.reading.pages import Box, PageContent, page_content
 
 #: Filled, recognised fields that make an AcroForm a form without a title.
 MIN_ACROFORM_FIELDS = 3
@@ -54,8 +55,8 @@ def read_document(path: pathlib.Path, limits: ReadLimits) -> DocumentReading:
         annotated = visible.drawn_annotation_pages(reader)
         if annotated:
             data = visible.flatten(data, annotated)
-        pages = _pages(data)
         document = pypdfium2.PdfDocument(data)
+        pages = _pages(data, document)
     try:
         pages, ocr_unavailable, warnings = _seen(pages, document, limits)
     finally:
@@ -111,13 +112,45 @@ def _without_words(page: PageContent) -> PageContent:
     return dataclasses.replace(page, words=())
 
 
-def _pages(data: bytes) -> list[PageContent]:
+def _pages(data: bytes, document: pypdfium2.PdfDocument) -> list[PageContent]:
+    """Every page's content; a page without a single character of text (a
+    scan, a form drawn as outlines) is only a size and whether anything is
+    drawn on it, since it is read from its pixels: laying out thousands of
+    outlined glyphs with pdfminer would be work thrown away."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages = []
         for index, page in enumerate(pdf.pages):
-            pages.append(page_content(page, index))
+            drawn = _untexted(document[index])
+            if drawn is None:
+                pages.append(page_content(page, index))
+            else:
+                pages.append(_drawn_only(index, float(page.width), float(page.height), drawn))
             page.close()
         return pages
+
+
+def _untexted(page: pypdfium2.PdfPage) -> bool | None:
+    """``None`` if the page has any text; else whether anything is drawn on it."""
+    count = pdfium_c.FPDFPage_CountObjects(page)
+    for i in range(count):
+        if pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page, i)) == _TEXT:
+            return None  # the common case, found at once
+    textpage = page.get_textpage()  # text inside form XObjects too
+    try:
+        if textpage.count_chars() > 0:
+            return None
+    finally:
+        textpage.close()
+    return count > 0
+
+
+_TEXT = pdfium_c.FPDF_PAGEOBJ_TEXT
+
+
+def _drawn_only(index: int, width: float, height: float, drawn: bool) -> PageContent:
+    """A page with no text: drawn (as one page-sized image) or blank."""
+    whole = (Box(0.0, 0.0, width, height),) if drawn else ()
+    return PageContent(index, width, height, (), (), (), (), whole)
 
 
 def _overlay(
