@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import dashboard, directory, engines, pipeline, reading, results, verify
+from bench import dashboard, directory, engines, pipeline, reading, resolutions, results, verify
 from bench.run import Run
 
 Section = Callable[[Run], dict[str, Any]]
@@ -33,6 +33,7 @@ SECTIONS: dict[str, Section] = {
     "directory": directory.run,
     "verify": verify.run,
     "reading": _filling(reading.run),
+    "resolutions": _filling(resolutions.run),
     "engines": lambda _bench: engines.run()[0],
     "dashboard": _filling(dashboard.run),
     "pipeline": pipeline.run,

@@ -47,11 +47,15 @@ SECOND_READING_BELOW = 0.93
 #: (:data:`~intake.reading.visible.DISAGREES_CONFIDENCE`: it stays unsure).
 #: Measured on the corpus, no value the two engines agreed on was wrong.
 AGREED_CONFIDENCE = 0.9
-#: Words read under this many pixels tall (box height; 10 pt type at about
-#: 150 dpi) are small type: every value is read by both engines, and a
-#: disagreement is never settled by reading again (the engines' slips
-#: coincide too often there: "Pacie" for "Page").
+#: A page whose words stand under this many pixels tall (median box height,
+#: at the page's own detail: 10 pt type at about 150 dpi) is in small type:
+#: every value is read by both engines, and a disagreement is never settled
+#: by reading again (the engines' slips coincide too often there: "Pacie"
+#: for "Page").
 SMALL_TYPE_PX = 17
+#: Under this (about 100 dpi) the engines can agree on a wrong reading
+#: ("byme" for "byrne"): nothing read there is sure.
+TINY_TYPE_PX = 12
 #: The second engine's first reading at least this sure is never overturned
 #: (its score is the mean character probability).
 SURE_SECOND = 0.99
@@ -147,17 +151,14 @@ def _name_cased(value: str) -> bool:
     return all(w[0].isupper() for w in words)
 
 
-def _small_type(page: PageContent) -> bool:
-    """Whether the page's type stands under :data:`SMALL_TYPE_PX` pixels tall
-    (the median box of its words), in the pixels of the page's source (a fax
-    or a photo upscaled to be read counts at its own resolution): there
-    tesseract's own confidence is not enough, and a disagreement is not
-    settled by reading again."""
+def _type_pixels(page: PageContent) -> float | None:
+    """How tall the page's type stands, in the pixels of the page's source
+    (the median box of its words; a fax or a photo upscaled to be read counts
+    at its own resolution), or ``None`` for a page without words."""
     raster = page.raster
     if raster is None or not page.words:
-        return False
-    pixels = statistics.median(w.height for w in page.words) * raster.scale * raster.detail
-    return pixels < SMALL_TYPE_PX
+        return None
+    return statistics.median(w.height for w in page.words) * raster.scale * raster.detail
 
 
 def _line_crops(words: Sequence[Word], area: Box, page: PageContent) -> list[Image.Image]:
@@ -327,7 +328,12 @@ def checked(
     covered = tuple(Box(w.x0 - 1, w.top - 1, w.x1 + 1, w.bottom + 1) for w in words)
     unread = page.raster.dark_area(area, covered + exclude) >= SCAN_INK_PT2
     unread = unread or (lead is not None and page.raster.dark_area(lead, exclude) >= LEAD_INK_PT2)
-    small = _small_type(page)
+    pixels = _type_pixels(page)
+    if pixels is not None and pixels < TINY_TYPE_PX:
+        note = f"{reading.note or 'read by OCR'}; type too small to read surely"
+        confidence = min(reading.confidence, CHECK_FAILED_CONFIDENCE)
+        return FieldReading(reading.value, confidence, reading.page, note)
+    small = pixels is not None and pixels < SMALL_TYPE_PX
     if shaped and not unread and not small and reading.confidence >= SECOND_READING_BELOW:
         return reading
     crops = _line_crops(words, area, page)

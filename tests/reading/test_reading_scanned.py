@@ -124,6 +124,16 @@ def test_a_sure_reading_of_small_type_is_still_read_by_both_engines(size, detail
     assert "second reading" in (result.note or "")
 
 
+def test_nothing_read_in_tiny_type_is_sure() -> None:
+    # Type under about 100 dpi: both engines may agree on "byme" for "byrne".
+    page, area, reading, word = _typed_page("Hugo Bennett", "Hugo Bennett", 0.97, detail=0.3)
+
+    result = scanned.checked("nominee_name", reading, [word], area, page)
+
+    assert result.confidence < LOW_CONFIDENCE_THRESHOLD
+    assert "too small" in (result.note or "")
+
+
 def test_a_sure_reading_of_ordinary_type_stands_alone() -> None:
     page, area, reading, word = _typed_page("Hugo Bennett", "Hugo Bennett", 0.97)
 
