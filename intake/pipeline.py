@@ -225,9 +225,11 @@ def decide(
         ).one()
         decided = [first]
         if isinstance(reading, ReadError):
-            _finish_unread(
-                session, first, [Finding(ReasonCode(reading.code), detail=reading.message)]
-            )
+            cause = {"cause": reading.cause} if reading.cause else {}
+            if reading.cause:
+                log.warning("submission %s unreadable: %s", work.submission_id, reading.cause)
+            finding = Finding(ReasonCode(reading.code), detail=reading.message)
+            _finish_unread(session, first, [finding], **cause)
         elif not reading.forms:
             code = (
                 ReasonCode.OCR_UNAVAILABLE if reading.ocr_unavailable else ReasonCode.FORM_NOT_FOUND
@@ -259,10 +261,13 @@ def _new_request(session: Session, first: Request, index: int, received_on: dt.d
     return request
 
 
-def _finish_unread(session: Session, request: Request, findings: list[Finding]) -> None:
+def _finish_unread(
+    session: Session, request: Request, findings: list[Finding], **detail: str
+) -> None:
     request.fields = {key: None for key in FIELD_KEYS}
     request.confidence = {}
-    _record_outcome(session, request, outcome_of(findings), [render(f).as_dict() for f in findings])
+    reasons = [render(f).as_dict() for f in findings]
+    _record_outcome(session, request, outcome_of(findings), reasons, **detail)
 
 
 def _verify_form(session, received_on, request, form, reading, sample_share: float) -> None:

@@ -142,7 +142,7 @@ class ReaderProcess:
             self._lock.release()
         if "error" in answer:
             error = NotAPdf if answer["error"] == "NOT_A_PDF" else PdfUnreadable
-            raise error(answer["message"])
+            raise error(answer["message"], answer.get("cause"))
         return reading_from_json(answer["reading"])
 
     def _answer(self, proc: subprocess.Popen[bytes]) -> bytes | None:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from intake.reading import ReadLimits, read_document, warm
+from intake.reading.detect import DAMAGED
 from intake.reading.model import ReadError
 from intake.sandbox import reading_to_json
 
@@ -21,7 +22,7 @@ def answer(request: dict) -> dict:
         reading = read_document(Path(request["path"]), ReadLimits(**request["limits"]))
         result: dict = {"reading": reading_to_json(reading)}
     except ReadError as error:
-        result = {"error": error.code, "message": error.message}
+        result = {"error": error.code, "message": error.message, "cause": error.cause}
     except MemoryError:
         result = {
             "error": "PDF_UNREADABLE",
@@ -36,7 +37,8 @@ def answer(request: dict) -> dict:
     except Exception as error:  # a parser bug on a broken file: the file is unreadable
         result = {
             "error": "PDF_UNREADABLE",
-            "message": f"The file is damaged and could not be read ({type(error).__name__}).",
+            "message": DAMAGED[0].upper() + DAMAGED[1:] + ".",
+            "cause": f"{type(error).__name__}: {str(error)[:200]}",
         }
     result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result

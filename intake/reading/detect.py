@@ -9,16 +9,17 @@ a PDF library raises on a damaged file into :class:`PdfUnreadable`.
 from __future__ import annotations
 
 import contextlib
+import io
 import pathlib
 from collections.abc import Iterator
 from typing import Any
+
+import pypdfium2
 
 from intake.reading.model import NotAPdf, PdfUnreadable, ReadLimits
 
 #: PDF readers accept junk before the header; so do we, up to this much.
 HEADER_SEARCH = 1024
-#: The ``%%EOF`` marker must appear in this many final bytes.
-EOF_SEARCH = 2048
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
@@ -99,21 +100,60 @@ def load(path: pathlib.Path, limits: ReadLimits) -> bytes:
         raise PdfUnreadable(f"the file could not be opened: {exc.strerror or exc}") from exc
     if not looks_like_pdf(data):
         raise NotAPdf(describe(data))
-    if b"%%EOF" not in data[-EOF_SEARCH:]:
-        raise PdfUnreadable("the file stops before its end (it is truncated or damaged)")
+    if truncated(data):
+        raise PdfUnreadable(
+            "the file stops before its end, so part of it is missing (it was cut off while "
+            "being sent or saved); send the whole file again"
+        )
     return data
+
+
+def truncated(data: bytes) -> bool:
+    """Whether the file stops before its last end-of-file marker.
+
+    Anything may follow the last ``%%EOF`` as long as it is not more PDF (an
+    update cut off before its own marker): padding, a mail program's blank
+    lines, zeros to a block size.
+
+    >>> truncated(b"%PDF-1.7 ... %%EOF "), truncated(b"%PDF-1.7 ... %%EOF" + bytes(5000))
+    (False, False)
+    >>> truncated(b"%PDF-1.7 ... 1 0 obj"), truncated(b"%PDF-1.7 %%EOF 9 0 obj << >> endobj xref")
+    (True, True)
+    """
+    end = data.rfind(b"%%EOF")
+    if end < 0:
+        return True
+    tail = data[end + 5 :]
+    return any(keyword in tail for keyword in _MORE_PDF)
+
+
+#: Keywords only the body of a PDF holds.
+_MORE_PDF = (b" obj", b"endobj", b"xref", b"trailer", b"stream")
 
 
 def check_reader(reader: Any, limits: ReadLimits) -> int:
     """The page count, once pypdf shows the PDF is unencrypted and small enough."""
-    if reader.is_encrypted:
-        raise PdfUnreadable("the PDF is encrypted (password protected); send an unprotected copy")
+    if reader.is_encrypted and not opens_without_password(reader):
+        raise PdfUnreadable(
+            "the PDF is protected by a password needed to open it; send a copy saved "
+            "without a password"
+        )
     count = len(reader.pages)
     if count == 0:
         raise PdfUnreadable("the PDF has no pages")
     if count > limits.max_pages:
         raise PdfUnreadable(f"the PDF has {count} pages, over the {limits.max_pages} page limit")
     return count
+
+
+def opens_without_password(reader: Any) -> bool:
+    """Whether an encrypted PDF opens without asking, as viewers open it: one
+    with only an owner password (editing or printing restricted) has an empty
+    user password. ``reader`` is left decrypted when it does."""
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # noqa: BLE001 - an unsupported or broken encryption dictionary
+        return False
 
 
 @contextlib.contextmanager
@@ -129,10 +169,33 @@ def library_errors() -> Iterator[None]:
     except (NotAPdf, PdfUnreadable):
         raise
     except RecursionError as exc:
-        raise PdfUnreadable("the PDF is damaged (its structure loops)") from exc
+        raise PdfUnreadable(DAMAGED, "RecursionError: the structure loops") from exc
     except Exception as exc:  # noqa: BLE001 - see the docstring
         detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-        raise PdfUnreadable(
-            f"the PDF is damaged and cannot be read ({type(exc).__name__}"
-            + (f": {detail})" if detail else ")")
-        ) from exc
+        cause = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        raise PdfUnreadable(DAMAGED, cause) from exc
+
+
+def repaired(data: bytes) -> bytes | None:
+    """The file as pdfium opens it (repairing a damaged cross-reference table,
+    as viewers do), written out whole; ``None`` if pdfium cannot open it, or
+    it needs a password."""
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return None
+    try:
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+    except (pypdfium2.PdfiumError, OSError):
+        return None
+    finally:
+        document.close()
+
+
+#: What a requester is told of a file whose insides are broken.
+DAMAGED = (
+    "the PDF is damaged inside and cannot be read; open the form and save or print it "
+    "again as a new PDF, and send that"
+)

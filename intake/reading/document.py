@@ -32,6 +32,7 @@ from intake.reading.model import (
     DocumentReading,
     FieldReading,
     FormReading,
+    PdfUnreadable,
     ReadLimits,
 )
 from intake.reading.pages import Box, PageContent, page_content
@@ -48,15 +49,17 @@ def read_document(path: pathlib.Path, limits: ReadLimits) -> DocumentReading:
     form gives a :class:`DocumentReading` with no forms.
     """
     data = detect.load(pathlib.Path(path), limits)
-    with detect.library_errors():
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        page_count = detect.check_reader(reader, limits)
-        acro_fields = acroform.read_fields(reader)
-        annotated = visible.drawn_annotation_pages(reader)
-        if annotated:
-            data = visible.flatten(data, annotated)
-        document = pypdfium2.PdfDocument(data)
-        pages = _pages(data, document)
+    try:
+        opened = _opened(data, limits)
+    except PdfUnreadable as error:
+        # A complete file whose structure pypdf or pdfminer will not take
+        # (a damaged cross-reference table) may be one that viewers repair:
+        # pdfium opens it and writes it out whole, and that is read instead.
+        repaired = detect.repaired(data) if error.cause else None
+        if repaired is None:
+            raise
+        opened = _opened(repaired, limits)
+    page_count, acro_fields, data, document, pages = opened
     try:
         pages, ocr_unavailable, warnings = _seen(pages, document, limits)
     finally:
@@ -70,6 +73,28 @@ def read_document(path: pathlib.Path, limits: ReadLimits) -> DocumentReading:
         ocr_unavailable=ocr_unavailable,
         warnings=tuple(warnings),
     )
+
+
+def _opened(
+    data: bytes, limits: ReadLimits
+) -> tuple[int, dict, bytes, pypdfium2.PdfDocument, list[PageContent]]:
+    """The file opened by each library: its page count, fillable fields, the
+    bytes as read (annotations drawn in), pdfium's document and each page's
+    content."""
+    with detect.library_errors():
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        page_count = detect.check_reader(reader, limits)
+        acro_fields = acroform.read_fields(reader)
+        annotated = visible.drawn_annotation_pages(reader)
+        if annotated:
+            data = visible.flatten(data, annotated)
+        document = pypdfium2.PdfDocument(data)
+        try:
+            pages = _pages(data, document, reader)
+        except BaseException:
+            document.close()
+            raise
+    return page_count, acro_fields, data, document, pages
 
 
 def _seen(
@@ -112,14 +137,23 @@ def _without_words(page: PageContent) -> PageContent:
     return dataclasses.replace(page, words=())
 
 
-def _pages(data: bytes, document: pypdfium2.PdfDocument) -> list[PageContent]:
+def _pages(
+    data: bytes, document: pypdfium2.PdfDocument, reader: pypdf.PdfReader
+) -> list[PageContent]:
     """Every page's content; a page without a single character of text (a
     scan, a form drawn as outlines) is only a size and whether anything is
     drawn on it, since it is read from its pixels: laying out thousands of
-    outlined glyphs with pdfminer would be work thrown away."""
+    outlined glyphs with pdfminer would be work thrown away.
+
+    pypdf inflates each page's content first, within its output limit, so a
+    compression bomb is refused in Python before pdfium would inflate it
+    without one."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages = []
         for index, page in enumerate(pdf.pages):
+            contents = reader.pages[index].get_contents()
+            if contents is not None:
+                contents.get_data()
             drawn = _untexted(document[index])
             if drawn is None:
                 pages.append(page_content(page, index))

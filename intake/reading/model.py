@@ -72,9 +72,12 @@ class ReadError(Exception):
 
     code = "PDF_UNREADABLE"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, cause: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        #: What the library said, for the log and the audit trail only: the
+        #: requester reads ``message``, in plain words.
+        self.cause = cause
 
 
 class NotAPdf(ReadError):

@@ -59,18 +59,59 @@ def test_it_rejects_a_truncated_pdf(write) -> None:
     assert raised.value.code == "PDF_UNREADABLE"
 
 
-def test_it_rejects_an_encrypted_pdf(write) -> None:
+def _encrypted(user: str, owner: str, algorithm: str = "AES-256") -> bytes:
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(GOOD))
-    writer.encrypt(user_password="secret", owner_password="owner")
+    writer.encrypt(user_password=user, owner_password=owner, algorithm=algorithm)
     buffer = io.BytesIO()
     writer.write(buffer)
-    with pytest.raises(PdfUnreadable, match="encrypted"):
-        read_document(write(buffer.getvalue()))
+    return buffer.getvalue()
 
 
-def test_it_rejects_a_damaged_pdf(write) -> None:
-    with pytest.raises(PdfUnreadable, match="damaged"):
+def test_it_rejects_a_pdf_that_needs_a_password_to_open(write) -> None:
+    with pytest.raises(PdfUnreadable, match="password needed to open it"):
+        read_document(write(_encrypted("secret", "owner")))
+
+
+@pytest.mark.parametrize("algorithm", ["AES-256", "AES-128", "RC4-128"])
+def test_it_reads_a_pdf_with_only_an_owner_password(write, algorithm: str) -> None:
+    # Editing or printing restricted: every viewer opens it without asking.
+    reading = read_document(write(_encrypted("", "owner", algorithm)))
+    assert reading.forms[0].value("org_code") == "A81001"
+
+
+@pytest.mark.parametrize("padding", [b"\0" * 5000, b"\r\n" * 2000, b" " * 3000])
+def test_it_reads_a_pdf_padded_after_its_end_marker(write, padding: bytes) -> None:
+    reading = read_document(write(GOOD.read_bytes() + padding))
+    assert reading.forms[0].value("org_code") == "A81001"
+
+
+def test_it_rejects_an_update_cut_off_before_its_end_marker(write) -> None:
+    writer = pypdf.PdfWriter(GOOD, incremental=True)
+    writer.add_metadata({"/Title": "amended"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    updated = buffer.getvalue()
+    assert updated.count(b"%%EOF") == 2
+    with pytest.raises(PdfUnreadable, match="stops before its end"):
+        read_document(write(updated[: updated.rfind(b"%%EOF") - 40]))
+
+
+def test_it_reads_a_complete_pdf_whose_cross_reference_table_is_gone(write) -> None:
+    # Viewers rebuild it; pypdf alone gives up ("startxref not found").
+    data = GOOD.read_bytes()
+    damaged = data[: data.rfind(b"xref")] + data[data.rfind(b"startxref") :]
+    with pytest.raises(pypdf.errors.PdfReadError):
+        pypdf.PdfReader(io.BytesIO(damaged)).pages[0]
+    assert read_document(write(damaged)).forms[0].value("org_code") == "A81001"
+
+
+def test_it_rejects_a_damaged_pdf_in_plain_words(write) -> None:
+    with pytest.raises(PdfUnreadable, match="damaged") as raised:
         read_document(write(b"%PDF-1.7\nthis is not really a pdf at all\n%%EOF\n"))
+    # The library's own words go to the log and the audit trail, not to the requester.
+    assert "Error" not in raised.value.message
+    assert "save or print it again" in raised.value.message
+    assert raised.value.cause
 
 
 def test_it_rejects_a_file_over_the_size_limit() -> None:
