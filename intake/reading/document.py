@@ -61,10 +61,12 @@ def read_document(path: pathlib.Path, limits: ReadLimits) -> DocumentReading:
         opened = _opened(repaired, limits)
     page_count, acro_fields, data, document, pages = opened
     try:
-        pages, ocr_unavailable, warnings = _seen(pages, document, limits)
+        pages, ocr_unavailable, warnings, timed_out = _seen(pages, document, limits)
     finally:
         document.close()
     forms = layout.read_forms([page for page in pages if page.words])
+    if timed_out is not None and not forms:
+        raise timed_out
     if any(field.filled for fields in acro_fields.values() for field in fields):
         forms = _with_acroform(forms, acro_fields, warnings)
     return DocumentReading(
@@ -99,9 +101,14 @@ def _opened(
 
 def _seen(
     pages: list[PageContent], document: pypdfium2.PdfDocument, limits: ReadLimits
-) -> tuple[list[PageContent], bool, list[str]]:
+) -> tuple[list[PageContent], bool, list[str], ocr.PageTimedOut | None]:
     """Each page as a person sees it: its text layer where that is what the
-    page shows, else its pixels read by OCR (see :mod:`~intake.reading.visible`)."""
+    page shows, else its pixels read by OCR (see :mod:`~intake.reading.visible`).
+
+    Also whether some page could not be read from its pixels (no OCR engine,
+    or it took too long: the forms read elsewhere are kept and go to a
+    caseworker, since that page may hold another), and the first page's
+    time-out, raised by the caller if no form was read at all."""
     warnings: list[str] = []
     views = {}
     with detect.library_errors():
@@ -112,25 +119,33 @@ def _seen(
                 warnings.append(f"page {page.index + 1}: {view.note}")
     to_read = [index for index, view in views.items() if view.source == "pixels"]
     if not to_read:
-        return pages, False, warnings
+        return pages, False, warnings, None
     if ocr.engine() is None:
         warnings.append("some pages are scanned images and no OCR engine is available")
         blank = [
             _without_words(page) if views[page.index].source == "pixels" else page for page in pages
         ]
-        return blank, True, warnings
-    try:
-        with detect.library_errors():
-            # A text layer the page does not show may still contradict what
-            # OCR reads there: then the word is unsure (it never supplies one).
-            layers = {i: pages[i].words for i in to_read if views[i].reason == visible.HIDDEN_TEXT}
-            for read in ocr.read_pages(document, to_read, limits.ocr_seconds_per_page, layers):
-                pages[read.index] = read
-                warnings.extend(f"page {read.index + 1}: {note}" for note in read.notes)
-    except ocr.OcrUnavailable:
-        warnings.append("some pages are scanned images and no OCR engine is available")
-        return [_without_words(p) if p.index in to_read else p for p in pages], True, warnings
-    return pages, False, warnings
+        return blank, True, warnings, None
+    timed_out: ocr.PageTimedOut | None = None
+    # A text layer the page does not show may still contradict what OCR
+    # reads there: then the word is unsure (it never supplies one).
+    layers = {i: pages[i].words for i in to_read if views[i].reason == visible.HIDDEN_TEXT}
+    for index in to_read:
+        try:
+            with detect.library_errors():
+                (read,) = ocr.read_pages(document, [index], limits.ocr_seconds_per_page, layers)
+        except ocr.OcrUnavailable:
+            warnings.append("some pages are scanned images and no OCR engine is available")
+            blank = [_without_words(p) if p.index in to_read else p for p in pages]
+            return blank, True, warnings, None
+        except ocr.PageTimedOut as error:
+            timed_out = timed_out or error
+            pages[index] = _without_words(pages[index])
+            warnings.append(f"page {index + 1}: {error.message}; not read")
+            continue
+        pages[read.index] = read
+        warnings.extend(f"page {read.index + 1}: {note}" for note in read.notes)
+    return pages, timed_out is not None, warnings, timed_out
 
 
 def _without_words(page: PageContent) -> PageContent:

@@ -62,6 +62,10 @@ LEAST_CONFIDENCE = 0.01
 LINE_CONFIG = "--psm 7"
 
 
+class PageTimedOut(PdfUnreadable):
+    """One scanned page took longer than its time to read."""
+
+
 class OcrUnavailable(Exception):
     """No OCR engine on this machine (``tesseract`` or ``pytesseract`` missing)."""
 
@@ -95,7 +99,7 @@ class InProcess:
             self._api.SetImage(image)
             if not self._api.Recognize(int(timeout * 1000)):
                 self._api.Clear()
-                raise PdfUnreadable(f"a scanned page took over {timeout:g} s to read")
+                raise PageTimedOut(f"a scanned page took over {timeout:g} s to read")
             block = par = line = 0
             iterator = self._api.GetIterator()
             for word in tesserocr.iterate_level(iterator, level):
@@ -142,7 +146,7 @@ class Program:
         except tesseract.TesseractNotFoundError as exc:
             raise OcrUnavailable(str(exc)) from exc
         except RuntimeError as exc:  # pytesseract's timeout
-            raise PdfUnreadable(f"a scanned page took over {timeout:g} s to read") from exc
+            raise PageTimedOut(f"a scanned page took over {timeout:g} s to read") from exc
 
 
 @functools.cache

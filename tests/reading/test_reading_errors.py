@@ -135,3 +135,27 @@ def test_a_pdf_without_a_form_reads_as_no_forms(make_pdf) -> None:
     document = read_document(path)
     assert document.forms == ()
     assert document.page_count == 1
+
+
+def _with_scanned_page(write) -> pathlib.Path:
+    """The typed form, then a scanned page (another form, as a person sees it)."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(GOOD))
+    writer.append(pypdf.PdfReader(SAMPLES / "producers" / "scan" / "gp_partner_200dpi.pdf"))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return write(buffer.getvalue())
+
+
+def test_forms_read_are_kept_when_a_later_page_takes_too_long(write) -> None:
+    reading = read_document(_with_scanned_page(write), ReadLimits(ocr_seconds_per_page=0.002))
+
+    assert [form.value("org_code") for form in reading.forms] == ["A81001"]
+    # The page not read may hold another form: a caseworker is told.
+    assert reading.ocr_unavailable
+    assert any(w.startswith("page 2:") and "not read" in w for w in reading.warnings)
+
+
+def test_a_file_whose_only_form_takes_too_long_is_unreadable() -> None:
+    scan = SAMPLES / "producers" / "scan" / "gp_partner_200dpi.pdf"
+    with pytest.raises(PdfUnreadable, match="took over"):
+        read_document(scan, ReadLimits(ocr_seconds_per_page=0.002))
