@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from intake import workers
 from intake.config import Settings
 from intake.models import Submission, SubmissionState
 from intake.queries import for_submissions, request_as_dict
+from intake.reading import FIELD_KEYS
 from intake.submissions import Accepted, UploadRejected, accept
 
 POLL_S = 0.25
@@ -39,7 +41,8 @@ def run_submit(
 
     app = create_app({"INTAKE_SETTINGS": settings})
     intake = app.extensions["intake"]
-    failures: list[str] = []
+    failures: list[tuple[Path, str, str]] = []
+    waited_out = None
     with app.app_context(), _worker_if_none(settings, intake.db, needed=wait):
         accepted: list[tuple[Path, Accepted]] = []
         for path in files:
@@ -55,31 +58,71 @@ def run_submit(
                     max_bytes=settings.max_upload_bytes,
                     after_commit=enqueue,
                 )
-            except (OSError, UploadRejected) as exc:
-                message = getattr(exc, "message", None) or exc.strerror or str(exc)
-                failures.append(f"{path}: {message}")
+            except UploadRejected as exc:
+                failures.append((path, exc.code, exc.message))
+                continue
+            except OSError as exc:
+                failures.append((path, "UNREADABLE_FILE", exc.strerror or str(exc)))
                 continue
             accepted.append((path, result))
         ids = [a.submission_id for _, a in accepted]
         if wait and ids:
-            _wait_for(intake.db, ids, timeout)
+            waited_out = _wait_for(intake.db, ids, timeout)
         with intake.db.session() as session:
             requests = for_submissions(session, ids)
             rows = [request_as_dict(r) for r in requests]
+    rows += [not_submitted(path, code, message) for path, code, message in failures]
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for row in rows:
             codes = ", ".join(r["code"] for r in row["reasons"]) or "-"
-            click.echo(f"{row['reference']}  {row['status']:<10} {codes}  ({row['source_file']})")
-    for failure in failures:
-        click.echo(f"not submitted: {failure}", err=True)
+            reference = row["reference"] or "-"
+            click.echo(f"{reference}  {row['status']:<13} {codes}  ({row['source_file']})")
+    for path, _code, message in failures:
+        click.echo(f"not submitted: {path}: {message}", err=True)
+    if waited_out:
+        click.echo(waited_out, err=True)
     if failures:
         sys.exit(1)
+    if waited_out:
+        sys.exit(EXIT_STILL_PENDING)
 
 
-def _wait_for(db, ids: list[int], timeout: int) -> None:
-    """Poll until every submission is done, with a progress bar on a terminal."""
+#: ``submit --wait``'s exit status when it gave up waiting with requests
+#: still pending (1 is for files that were not submitted at all).
+EXIT_STILL_PENDING = 2
+
+
+def not_submitted(path: Path, code: str, message: str) -> dict[str, Any]:
+    """The object ``--json`` gives a file refused at the door (an empty file,
+    one over the size limit, one that could not be opened): no reference,
+    status ``not_submitted``, and why.
+
+    >>> row = not_submitted(Path("/in/empty.pdf"), "EMPTY_FILE", "The file is empty.")
+    >>> row["status"], row["reference"], row["reasons"][0]["code"], row["source_file"]
+    ('not_submitted', None, 'EMPTY_FILE', 'empty.pdf')
+    """
+    return {
+        "reference": None,
+        "status": "not_submitted",
+        "reasons": [
+            {
+                "code": code,
+                "field": None,
+                "message": message,
+                "action": "Nothing was stored; send the form again as a PDF.",
+            }
+        ],
+        "fields": dict.fromkeys(FIELD_KEYS),
+        "confidence": {},
+        "source_file": path.name,
+    }
+
+
+def _wait_for(db, ids: list[int], timeout: int) -> str | None:
+    """Poll until every submission is done, with a progress bar on a terminal;
+    ``None`` then, or at ``timeout`` what to tell the user."""
     deadline = time.monotonic() + timeout
     # A terminal that reports no size (a fresh pty) still gets a bar.
     size = shutil.get_terminal_size()
@@ -104,11 +147,11 @@ def _wait_for(db, ids: list[int], timeout: int) -> None:
             bar.update(now_done - done)
             done = now_done
             if done >= len(ids):
-                return
+                return None
             if time.monotonic() > deadline:
-                raise click.ClickException(
+                return (
                     f"gave up waiting after {timeout}s: {len(ids) - done} file(s) not decided yet "
-                    "(they stay queued and will be decided)"
+                    "(they stay queued and will be decided; those are listed as still pending)"
                 )
             time.sleep(POLL_S)
 

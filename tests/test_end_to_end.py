@@ -142,3 +142,50 @@ def test_submit_draws_a_progress_bar_on_a_terminal(tmp_path, start_worker):
     assert result.returncode == 0
     assert b"deciding" in drawn and b"3/3" in drawn
     assert len(result.stdout.splitlines()) == 3
+
+
+def submit_process(settings, files, *extra) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "intake", "submit", *map(str, files), "--json", *extra],
+        env=settings_env(settings),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_every_file_given_gets_its_object_an_empty_one_too(tmp_path):
+    settings = make_settings(tmp_path)
+    intake = Intake.start(settings)
+    import_directory(intake.db, SAMPLES / "directory")
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    entry = EXPECTED[0]
+
+    result = submit_process(
+        settings, [SAMPLES / entry["file"], empty], "--wait", "--received", entry["received"]
+    )
+
+    rows = json.loads(result.stdout)
+    assert [row["source_file"] for row in rows] == [entry["file"], "empty.pdf"]
+    assert rows[1]["status"] == "not_submitted"
+    assert rows[1]["reference"] is None
+    assert rows[1]["reasons"][0]["code"] == "EMPTY_FILE"
+    assert_matches_expected(rows[:1], [entry])
+    assert result.returncode == 1  # a file was not submitted: scripts can tell
+
+
+def test_at_its_timeout_wait_lists_every_request_and_says_which_are_pending(tmp_path):
+    settings = make_settings(tmp_path)
+    intake = Intake.start(settings)
+    import_directory(intake.db, SAMPLES / "directory")
+    files = [SAMPLES / e["file"] for e in EXPECTED[:3]]
+
+    result = submit_process(settings, files, "--wait", "--timeout", "0")
+
+    rows = json.loads(result.stdout)
+    assert sorted(row["source_file"] for row in rows) == sorted(f.name for f in files)
+    assert all(row["reference"] for row in rows)
+    assert "gave up waiting" in result.stderr and "still pending" in result.stderr
+    assert result.returncode == 2
