@@ -2,7 +2,8 @@
 
 With Redis configured the counters live there (``INTAKE_RATELIMIT_STORAGE_URL``,
 default: the broker's Redis), so limits hold across processes and machines;
-the single-machine default counts in memory of the one web process.
+the single-machine default counts in memory of the one web process. While
+that storage cannot be reached, each process counts in its own memory.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ def api_key() -> str:
 def init_app(app: Flask, storage_url: str) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", storage_url)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # When the shared storage is down (Redis restarting), count in this
+    # process's memory until it is back, rather than answer 500: a limit
+    # kept per process for a while is better than no service.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter.init_app(app)
 
     @app.errorhandler(TooManyRequests)

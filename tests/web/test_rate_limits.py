@@ -52,3 +52,28 @@ def test_the_api_limit_is_per_token_and_answers_in_json(limited_app):
     limited = get(token)
     assert limited.get_json()["error"]["code"] == "RATE_LIMITED"
     assert get(other).status_code == 404
+
+
+def test_limits_fall_back_to_memory_while_their_storage_is_down(tmp_path):
+    # Nothing listens on this port: the shared counters cannot be reached.
+    app = create_app(
+        {
+            "INTAKE_SETTINGS": make_settings(tmp_path),
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0",
+            "RATELIMIT_LOGIN": "3 per minute",
+        }
+    )
+    try:
+        client = app.test_client()
+        answers = [
+            client.post("/login", data={"username": "x", "password": "guess"}).status_code
+            for _ in range(4)
+        ]
+        assert client.get("/").status_code == 200
+    finally:
+        app.extensions["intake"].db.dispose()
+
+    # No 500: the limit is still counted, in this process's memory.
+    assert answers == [401, 401, 401, 429]
