@@ -29,10 +29,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["intake"] = Intake.start(settings)
     celery_init_app(app)
 
-    from web import admin, api, auth, dashboard, limits, pages, security, views
+    from web import admin, api, auth, dashboard, limits, outages, pages, security, views
 
     security.init_app(app)
     limits.init_app(app, settings.ratelimit_storage_url)
+    outages.init_app(app)
     auth.init_app(app)
     pages.init_app(app)
     app.register_blueprint(views.bp)
