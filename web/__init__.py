@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from web import admin, api, auth, dashboard, limits, outages, pages, security, views
 
+    app.before_request(views.allow_several_files)  # before CSRF reads the form
     security.init_app(app)
     limits.init_app(app, settings.ratelimit_storage_url)
     outages.init_app(app)

@@ -45,13 +45,18 @@ def upload_form():
     return _upload_page()
 
 
+def allow_several_files() -> None:
+    """Let an upload carry :data:`MAX_FILES_PER_UPLOAD` files, each up to the
+    per-file limit. An app-wide hook, registered before CSRF protection: that
+    reads the form first, and would hold the request to one file's size."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.endpoint == "views.upload":
+        request.max_content_length = limit * MAX_FILES_PER_UPLOAD
+
+
 @bp.post("/upload")
 @limiter.limit(limits.UPLOAD)
 def upload():
-    # Each file may be up to the per-request limit, and a form may carry several.
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit:
-        request.max_content_length = limit * MAX_FILES_PER_UPLOAD
     files = [f for f in request.files.getlist("files") if f.filename]
     if not files:
         return _upload_page("Choose at least one PDF file to upload.", 400)
