@@ -106,7 +106,7 @@ def test_a_worker_killed_mid_task_leaves_work_that_is_decided_once(
 ):
     intake = app.extensions["intake"]
     worker = start_worker(fault_settings, intake, concurrency=1)
-    slow = ("slow.pdf", pdfs.slow_page(200_000))
+    slow = ("slow.pdf", pdfs.slow_page(1_400_000))  # over the 5 s reader bound, under 20 MB
     ids = submit_files(app, [slow, *sample_files()])
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:  # wait until the slow file is being read

@@ -106,7 +106,7 @@ def test_a_file_that_reads_too_long_is_stopped_and_the_next_one_is_read(tmp_path
 def test_a_reader_that_dies_mid_file_is_reported_as_a_crash_and_replaced(tmp_path):
     reader = ReaderProcess(SandboxLimits(memory_mb=1200, wall_s=60))
     path = tmp_path / "slow.pdf"
-    path.write_bytes(pdfs.slow_page(200_000))
+    path.write_bytes(pdfs.slow_page(1_000_000))
     reader.read(GOOD, ReadLimits())
     try:
         pending = reader.begin(path, ReadLimits())  # the child is now reading it
