@@ -32,6 +32,7 @@ import datetime as dt
 import enum
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
@@ -174,41 +175,71 @@ def send_due(
     now: dt.datetime | None = None,
     limit: int = 50,
     lease_s: int = SENDING_LEASE_S,
+    budget_s: float = 0.0,
 ) -> SendResult:
-    """Send up to ``limit`` mails that are due (see the module doc).
+    """Send the mails that are due (see the module doc), ``limit`` at a time:
+    one batch, or batch after batch until none is due or ``budget_s``
+    seconds have gone, so that a backlog drains as fast as the SMTP server
+    takes it rather than at a fixed number a run.
 
-    A connection failure stops the batch: the row that met it waits its
+    A connection failure stops the run: the row that met it waits its
     backoff and the others stay due for the next run.
     """
     now = now or utcnow()
     result = SendResult(reclaimed=_reclaim(db, now, lease_s))
-    with db.session() as session:
-        ids = session.scalars(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.status == MailStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-        ).all()
+    started = time.monotonic()
     with SmtpSender(smtp) as sender:
-        for row_id in ids:
-            row = _claim(db, row_id, now)
-            if row is None:
-                continue
-            try:
-                message = build_message(row, smtp.mail_from)
-                envelope_from = "" if row.kind in REPLY_KINDS else parseaddr(smtp.mail_from)[1]
-                sender.send(message, envelope_from=envelope_from, to=row.to_addr)
-            except SendFailed as exc:
-                failed = _failed(db, row, now, str(exc), permanent=exc.permanent)
-                result.failed += failed
-                result.retried += not failed
-                if exc.connection:
-                    break
-            except ValueError as exc:  # the row cannot be made into a message
-                result.failed += _failed(db, row, now, f"bad message: {exc}", permanent=True)
-            else:
-                result.sent += _mark_sent(db, row)
-    return result
+        while True:
+            ids = _due(db, now, limit)
+            stopped = _send_batch(db, sender, smtp, ids, now, result)
+            spent = time.monotonic() - started
+            if stopped or len(ids) < limit or spent >= budget_s:
+                return result
+
+
+def _due(db: Database, now: dt.datetime, limit: int) -> list[int]:
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(OutboxMessage.id)
+                .where(
+                    OutboxMessage.status == MailStatus.PENDING,
+                    OutboxMessage.next_attempt_at <= now,
+                )
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(limit)
+            ).all()
+        )
+
+
+def _send_batch(
+    db: Database,
+    sender: SmtpSender,
+    smtp: SmtpSettings,
+    ids: list[int],
+    now: dt.datetime,
+    result: SendResult,
+) -> bool:
+    """Send the rows ``ids``; whether a connection failure stopped it."""
+    for row_id in ids:
+        row = _claim(db, row_id, now)
+        if row is None:
+            continue
+        try:
+            message = build_message(row, smtp.mail_from)
+            envelope_from = "" if row.kind in REPLY_KINDS else parseaddr(smtp.mail_from)[1]
+            sender.send(message, envelope_from=envelope_from, to=row.to_addr)
+        except SendFailed as exc:
+            failed = _failed(db, row, now, str(exc), permanent=exc.permanent)
+            result.failed += failed
+            result.retried += not failed
+            if exc.connection:
+                return True
+        except ValueError as exc:  # the row cannot be made into a message
+            result.failed += _failed(db, row, now, f"bad message: {exc}", permanent=True)
+        else:
+            result.sent += _mark_sent(db, row)
+    return False
 
 
 def build_message(row: OutboxMessage, mail_from: str) -> EmailMessage:

@@ -233,6 +233,24 @@ def test_due_mail_is_sent_once_and_marked_sent(service, smtp_server):
     assert delivered.message_id == outbox.message_id(rows(service)[0], "pcse-intake@example.org")
 
 
+def test_a_backlog_drains_batch_after_batch_within_one_run(service, smtp_server):
+    queue_mails(service, 120)
+
+    result = outbox.send_due(service.db, smtp_server.settings(), limit=50, budget_s=60)
+
+    assert result.sent == 120
+    assert len(smtp_server.delivered) == 120
+    assert {r.status for r in rows(service)} == {"sent"}
+
+
+def test_without_a_budget_one_run_sends_one_batch(service, smtp_server):
+    queue_mails(service, 7)
+
+    first = outbox.send_due(service.db, smtp_server.settings(), limit=5)
+
+    assert first.sent == 5
+
+
 def test_replies_go_with_an_empty_envelope_sender_and_tell_robots_not_to_answer(
     service, smtp_server
 ):
