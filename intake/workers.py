@@ -7,11 +7,14 @@ import datetime as dt
 from sqlalchemy import delete, func, select
 
 from intake.db import Database
-from intake.models import WorkerHeartbeat, utcnow
+from intake.models import Submission, SubmissionState, WorkerHeartbeat, utcnow
 
 #: A worker whose heartbeat is older than this is taken for dead.
 STALE_AFTER_S = 20
 BEAT_EVERY_S = 5
+#: A file accepted this long ago and still not decided means work is stuck
+#: (the claim lease is 10 minutes; a form takes seconds).
+STUCK_AFTER_S = 900
 
 
 def beat(db: Database, name: str, queue: str) -> None:
@@ -42,3 +45,17 @@ def live_workers(db: Database, queue: str) -> int:
             )
             or 0
         )
+
+
+def oldest_undecided_s(db: Database) -> float | None:
+    """How long the oldest file accepted and not yet decided has waited, in
+    seconds (``None``: nothing is waiting)."""
+    with db.session() as session:
+        oldest = session.scalar(
+            select(func.min(Submission.received_at)).where(Submission.state != SubmissionState.DONE)
+        )
+    if oldest is None:
+        return None
+    if oldest.tzinfo is None:  # SQLite hands back naive UTC
+        oldest = oldest.replace(tzinfo=dt.UTC)
+    return (utcnow() - oldest).total_seconds()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+
+import redis
 from celery import Celery, Task
 from celery.schedules import crontab
 from flask import Flask
@@ -75,6 +78,21 @@ def celery_config(settings: Settings) -> dict:
         config["worker_enable_remote_control"] = False
         config["worker_send_task_events"] = False
     return config
+
+
+def broker_reachable(settings: Settings) -> bool:
+    """Whether the queue's broker answers now: Redis answers a ping within a
+    second; the embedded broker's folder exists and can be written."""
+    if settings.broker_url is None:
+        folder = settings.broker_dir
+        return folder.is_dir() and os.access(folder, os.W_OK)
+    client = redis.Redis.from_url(settings.broker_url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
 
 
 def _every(task: str, seconds: int) -> dict:

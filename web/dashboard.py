@@ -23,7 +23,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from intake import oversight, queries
+from intake import oversight, queries, workers
 from intake.models import Request, Status
 from intake.review import ReviewRefused, decide_review
 from intake.submissions import CHANNELS
@@ -326,6 +326,16 @@ def hard_limit_codes() -> frozenset[str]:
     return frozenset(c.value for c in HARD_LIMITS)
 
 
+def no_worker_alive() -> bool:
+    """Whether no worker has beaten lately: files are kept but none is read."""
+    intake = intake_service()
+    return workers.live_workers(intake.db, intake.settings.queue) == 0
+
+
 @bp.app_context_processor
 def _dashboard_helpers():
-    return {"is_pending": is_pending, "hard_limit_codes": hard_limit_codes()}
+    return {
+        "is_pending": is_pending,
+        "hard_limit_codes": hard_limit_codes(),
+        "no_worker_alive": no_worker_alive,
+    }

@@ -14,9 +14,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from intake import queries
+from intake import queries, workers
 from intake.models import Request
 from intake.submissions import UploadRejected, accept, submission_for_status_token
+from tasks import broker_reachable
 from tasks.processing import enqueue
 from web import limits
 from web.limits import limiter
@@ -168,10 +169,29 @@ def _private(response):
 
 @bp.get("/healthz")
 def healthz():
+    """Whether the service is doing its work: the database and the broker
+    answer, a worker has beaten lately, and nothing accepted has waited past
+    :data:`~intake.workers.STUCK_AFTER_S`. 503 (with what is wrong) if not."""
+    intake = intake_service()
+    report: dict = {"database": "ok"}
+    problems = []
     try:
-        with intake_service().db.engine.connect() as connection:
+        with intake.db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+        report["workers"] = workers.live_workers(intake.db, intake.settings.queue)
+        report["oldest_undecided_s"] = workers.oldest_undecided_s(intake.db)
     except SQLAlchemyError:
         current_app.logger.exception("health check: database unreachable")
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+        report["database"] = "unreachable"
+        problems.append("the database cannot be reached")
+    report["broker"] = "ok" if broker_reachable(intake.settings) else "unreachable"
+    if report["broker"] != "ok":
+        problems.append("the queue's broker cannot be reached")
+    if report.get("workers") == 0:
+        problems.append("no worker has beaten in the last few seconds")
+    waited = report.get("oldest_undecided_s")
+    if waited is not None and waited > workers.STUCK_AFTER_S:
+        problems.append(f"a file has waited {waited:.0f} s to be decided")
+    report["status"] = "error" if problems else "ok"
+    report["problems"] = problems
+    return jsonify(report), 503 if problems else 200

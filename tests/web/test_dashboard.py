@@ -4,6 +4,7 @@ import re
 import pytest
 from sqlalchemy import select, update
 
+from intake import workers
 from intake.directory import import_directory
 from intake.models import AuditEvent, Request, Submission
 from intake.oversight import escalate_overdue, maybe_sample
@@ -514,3 +515,16 @@ def test_a_decided_request_has_no_decision_form(caseworker, make_request):
     page = caseworker.get(f"/dashboard/requests/{reference}").get_data(as_text=True)
 
     assert "/decision" not in page
+
+
+def test_a_banner_says_so_when_no_worker_is_alive(caseworker, intake):
+    page = caseworker.get("/dashboard").get_data(as_text=True)
+    assert "data-no-worker" in page and "No worker is running" in page
+
+    workers.beat(intake.db, "worker@test", intake.settings.queue)
+
+    assert "data-no-worker" not in caseworker.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_public_pages_show_no_worker_banner(client):
+    assert "data-no-worker" not in client.get("/").get_data(as_text=True)

@@ -1,9 +1,11 @@
+import datetime as dt
 import io
 import re
 
 import pytest
 
-from intake.models import Request
+from intake import workers
+from intake.models import Request, SubmissionState, utcnow
 from intake.queries import by_reference
 
 INACTIVE_AUTHORISER = {
@@ -285,11 +287,51 @@ def test_the_status_page_lists_every_form_of_the_same_file(client, intake, make_
     assert "Your requests" in page
 
 
-def test_the_health_check_reports_the_database_reachable(client):
+def test_the_health_check_is_ok_with_a_database_a_broker_and_a_live_worker(app, client):
+    intake = app.extensions["intake"]
+    workers.beat(intake.db, "worker@test", intake.settings.queue)
+
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    report = response.get_json()
+    assert report["status"] == "ok" and report["problems"] == []
+    assert (report["database"], report["broker"], report["workers"]) == ("ok", "ok", 1)
+    assert report["oldest_undecided_s"] is None
+
+
+def test_the_health_check_fails_when_no_worker_is_alive(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.get_json()["workers"] == 0
+    assert "no worker" in response.get_json()["problems"][0]
+
+
+def test_the_health_check_fails_when_work_is_stuck(app, client, make_request):
+    intake = app.extensions["intake"]
+    workers.beat(intake.db, "worker@test", intake.settings.queue)
+    reference = make_request()
+    with intake.db.session() as session:
+        submission = by_reference(session, reference).submission
+        submission.state = SubmissionState.RECEIVED
+        submission.received_at = utcnow() - dt.timedelta(seconds=workers.STUCK_AFTER_S + 60)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.get_json()["oldest_undecided_s"] > workers.STUCK_AFTER_S
+
+
+def test_the_health_check_fails_when_the_broker_is_unreachable(make_app):
+    app = make_app(broker_url="redis://127.0.0.1:9/0")
+    intake = app.extensions["intake"]
+    workers.beat(intake.db, "worker@test", intake.settings.queue)
+
+    response = app.test_client().get("/healthz")
+
+    assert response.status_code == 503
+    assert response.get_json()["broker"] == "unreachable"
 
 
 def test_the_health_check_fails_when_the_database_is_unreachable(make_app, tmp_path):
