@@ -6,13 +6,13 @@ import datetime as dt
 import os
 import signal
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 
 from intake.config import ConfigError, Settings
+from intake.supervise import Supervised
 
 
 def _settings() -> Settings:
@@ -253,9 +253,11 @@ def serve(workers: int) -> None:
 
     settings = _settings()
     app = create_app({"INTAKE_SETTINGS": settings})
-    worker_proc = subprocess.Popen(
-        [sys.executable, "-m", "intake", "worker", "--quiet", "--concurrency", str(workers)]
-    )
+    # Kept running: a worker that dies is started again, and the log says so.
+    worker = Supervised(
+        [sys.executable, "-m", "intake", "worker", "--quiet", "--concurrency", str(workers)],
+        "the worker",
+    ).start()
     url = f"http://{settings.web_host}:{settings.web_port}/"
     click.echo(
         f"\nintake is running at {url}\n"
@@ -271,18 +273,13 @@ def serve(workers: int) -> None:
         )
 
     def stop(*_: object) -> None:
-        worker_proc.terminate()
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
     try:
         waitress_serve(app, host=settings.web_host, port=settings.web_port, threads=8, _quiet=True)
     finally:
-        worker_proc.terminate()
-        try:
-            worker_proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker_proc.kill()
+        worker.stop()
 
 
 def _has_users(intake) -> bool:

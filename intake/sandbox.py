@@ -84,7 +84,7 @@ class ReaderProcess:
             [sys.executable, "-m", "intake.sandbox_child"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=None,  # the worker's stderr: what the child says reaches the log
             start_new_session=True,  # its own process group, killed as one
             env=env,
         )

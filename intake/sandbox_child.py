@@ -6,6 +6,7 @@ Runs under the memory limit its parent set; see ``intake.sandbox``.
 from __future__ import annotations
 
 import json
+import logging
 import resource
 import sys
 from pathlib import Path
@@ -55,6 +56,11 @@ def warm_up() -> None:
 
 
 def main() -> None:
+    # Stderr is the worker's own (its log): what the libraries only warn
+    # about on a damaged file stays out of it; errors go in, marked as ours.
+    logging.basicConfig(
+        level=logging.ERROR, format="reader child: %(levelname)s %(name)s: %(message)s"
+    )
     warm_up()
     for line in sys.stdin:
         if not line.strip():

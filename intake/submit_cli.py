@@ -162,18 +162,21 @@ def _worker_if_none(settings: Settings, db, *, needed: bool) -> Iterator[None]:
     if not needed or workers.live_workers(db, settings.queue) > 0:
         yield
         return
+    # Its log goes to a file beside the data, not to the terminal the
+    # results are printed on (and never to nowhere).
+    log_path = settings.data_dir / "submit-worker.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path.open("ab")
     proc = subprocess.Popen(
         [sys.executable, "-m", "intake", "worker", "--quiet", "--concurrency", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
         while workers.live_workers(db, settings.queue) == 0:
             if proc.poll() is not None:
-                raise click.ClickException(
-                    "could not start a worker (run `intake worker` to see why)"
-                )
+                raise click.ClickException(f"could not start a worker (its log: {log_path})")
             if time.monotonic() > deadline:
                 raise click.ClickException("a worker did not start within 60 seconds")
             time.sleep(POLL_S)
@@ -184,3 +187,4 @@ def _worker_if_none(settings: Settings, db, *, needed: bool) -> Iterator[None]:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
