@@ -64,12 +64,15 @@ def celery_config(settings: Settings) -> dict:
         config["broker_transport_options"] = {"visibility_timeout": settings.claim_lease_s * 2}
     else:
         folder = settings.broker_dir
-        for sub in ("queue", "processed", "control"):
+        for sub in ("queue", "staging", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         config["broker_url"] = "filesystem://localhost//"
+        # Messages written whole, then renamed into the queue (tasks.broker).
+        config["broker_transport"] = "tasks.broker:Transport"
         config["broker_transport_options"] = {
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
+            "staging_folder": str(folder / "staging"),
             "processed_folder": str(folder / "processed"),
             "control_folder": str(folder / "control"),
             "polling_interval": 0.2,

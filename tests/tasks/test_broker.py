@@ -1,0 +1,71 @@
+"""The embedded broker: a message is never seen before it is whole."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from queue import Empty
+
+from kombu import Connection
+
+from tasks.broker import Transport
+
+
+def _connection(folder) -> Connection:
+    queue = folder / "queue"
+    queue.mkdir(parents=True, exist_ok=True)
+    return Connection(
+        "filesystem://localhost//",
+        transport="tasks.broker:Transport",
+        transport_options={
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "staging_folder": str(folder / "staging"),
+            "polling_interval": 0.001,
+        },
+    )
+
+
+def test_a_reader_racing_many_writers_gets_every_message_whole(tmp_path):
+    # kombu's own transport made the file, then wrote it: a reader listing
+    # the folder in between read an empty message (kombu#1551). Here the
+    # channel's own put and get race each other, as a worker's do.
+    writers, each = 4, 250
+    body = "x" * 20_000  # big enough that a write takes a while
+
+    def write(index: int) -> None:
+        with _connection(tmp_path) as connection:
+            channel = connection.default_channel
+            for n in range(each):
+                channel._put("work", {"writer": index, "n": n, "body": body})
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(writers)]
+    for thread in threads:
+        thread.start()
+    seen = set()
+    deadline = time.monotonic() + 60
+    with _connection(tmp_path) as connection:
+        channel = connection.default_channel
+        while len(seen) < writers * each and time.monotonic() < deadline:
+            try:
+                message = channel._get("work")
+            except Empty:
+                continue
+            assert message["body"] == body  # whole, never empty or cut
+            seen.add((message["writer"], message["n"]))
+    for thread in threads:
+        thread.join()
+
+    assert len(seen) == writers * each
+    assert not list((tmp_path / "staging").iterdir())  # nothing left half-way
+
+
+def test_the_service_uses_it_for_the_embedded_broker(tmp_path):
+    from tasks import celery_config
+    from tests.conftest import make_settings
+
+    config = celery_config(make_settings(tmp_path))
+    assert config["broker_transport"] == "tasks.broker:Transport"
+    assert Connection(config["broker_url"], transport=config["broker_transport"]).transport_cls
+    assert issubclass(Transport, object) and json.dumps(config["broker_transport_options"])
