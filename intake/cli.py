@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import signal
 import socket
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from intake.config import ConfigError, Settings
 from intake.supervise import Supervised
+
+T = TypeVar("T")
 
 
 def _settings() -> Settings:
@@ -196,7 +203,7 @@ def worker(concurrency: int | None, beat: bool, quiet: bool) -> None:
     from web import create_app
 
     settings = _settings()
-    app = create_app({"INTAKE_SETTINGS": settings})
+    app = _when_the_database_answers(lambda: create_app({"INTAKE_SETTINGS": settings}))
     name = f"intake-{os.getpid()}@{socket.gethostname()}"
     argv = ["--quiet"] if quiet else []
     argv += ["worker", "-Q", settings.queue, "-n", name]
@@ -280,6 +287,25 @@ def serve(workers: int) -> None:
         waitress_serve(app, host=settings.web_host, port=settings.web_port, threads=8, _quiet=True)
     finally:
         worker.stop()
+
+
+#: Seconds a worker waits between tries while its database does not answer.
+DATABASE_RETRY_S = (1, 2, 5, 10, 30)
+
+
+def _when_the_database_answers(start: Callable[[], T]) -> T:
+    """``start()``, tried again (with back-off, for as long as it takes) while
+    the database does not answer: a worker started during an outage waits
+    for it rather than exit."""
+    for attempt in itertools.count():
+        try:
+            return start()
+        except OperationalError as exc:
+            delay = DATABASE_RETRY_S[min(attempt, len(DATABASE_RETRY_S) - 1)]
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            click.echo(f"the database does not answer ({reason}); again in {delay} s", err=True)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def _has_users(intake) -> bool:

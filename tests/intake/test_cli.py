@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
 import pytest
 from click.testing import CliRunner
 
@@ -95,3 +100,24 @@ def test_tokens_create_prints_a_token_that_works_once_and_can_be_revoked(run, tm
     assert check_api_token(db, token).name == "mailbox robot"
     assert "revoked 1 token" in run("tokens", "revoke", "mailbox robot", "--as", "admin").output
     assert check_api_token(db, token) is None
+
+
+def test_a_worker_started_while_its_database_is_down_waits_for_it(tmp_path):
+    env = {
+        **os.environ,
+        "INTAKE_DATA_DIR": str(tmp_path),
+        "INTAKE_DATABASE_URL": "postgresql+psycopg://intake@127.0.0.1:9/intake",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "intake", "worker", "--quiet"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(6)
+        assert proc.poll() is None  # still there, waiting
+    finally:
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=20)
+    assert stderr.count("the database does not answer") >= 2
