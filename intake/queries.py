@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,3 +250,19 @@ def review_queue(session: Session, *, after: int | None = None, size: int = 100)
     if after is not None:
         query = query.where(Request.id > after)
     return _load(session, list(session.scalars(query.order_by(Request.id.asc()).limit(size))))
+
+
+def service_counts(session: Session) -> dict[str, dict[str, int]]:
+    """What the service has done, counted from its tables (so every process's
+    work is in it): files received per channel, requests per status, and
+    reason codes given, per code."""
+    received = dict(
+        session.execute(select(Submission.channel, func.count()).group_by(Submission.channel)).all()
+    )
+    statuses = dict(
+        session.execute(select(Request.status, func.count()).group_by(Request.status)).all()
+    )
+    reasons: Counter[str] = Counter()
+    for (given,) in session.execute(select(Request.reasons).where(Request.reasons.is_not(None))):
+        reasons.update(reason.get("code", "") for reason in given or ())
+    return {"received": received, "statuses": statuses, "reasons": dict(reasons)}

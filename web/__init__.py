@@ -29,7 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["intake"] = Intake.start(settings)
     celery_init_app(app)
 
-    from web import admin, api, auth, dashboard, limits, outages, pages, security, views
+    from web import admin, api, auth, dashboard, limits, metrics, outages, pages, security, views
 
     app.before_request(views.allow_several_files)  # before CSRF reads the form
     security.init_app(app)
@@ -41,4 +41,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(metrics.bp)
     return app
