@@ -496,9 +496,7 @@ def sheet_size(corners: np.ndarray) -> tuple[int, int]:
     >>> sheet_size(np.array([[0, 0], [100, 0], [100, 100], [0, 100]]))
     (1654, 1654)
     """
-    tl, tr, br, bl = np.asarray(corners, np.float64)
-    across = (np.hypot(*(tr - tl)) + np.hypot(*(br - bl))) / 2
-    down = (np.hypot(*(bl - tl)) + np.hypot(*(br - tr))) / 2
+    across, down = _sides(corners)
     aspect = max(across, down) / max(min(across, down), 1.0)
     if abs(aspect - A4) <= A4_SNAP * A4:
         aspect = A4
@@ -520,7 +518,7 @@ def straighten(image: Image.Image) -> Image.Image:
     if corners is None:
         return image
     width, height = sheet_size(corners)
-    detail = min(1.0, _short_side(corners) / min(width, height))
+    detail = min(1.0, min(_sides(corners)) / min(width, height))
     # Corners drawn in by 1% of the way to the middle (2-3 mm, inside any
     # form's margin), so no sliver of desk is left along the edges.
     corners = corners + (corners.mean(axis=0) - corners) * SHEET_INSET
@@ -538,12 +536,14 @@ def straighten(image: Image.Image) -> Image.Image:
     return straight
 
 
-def _short_side(corners: np.ndarray) -> float:
-    """The sheet's shorter side in the photo's pixels (mean of opposite sides)."""
+def _sides(corners: np.ndarray) -> tuple[float, float]:
+    """The sheet's width and height in the photo's pixels, each the mean of
+    its two opposite sides (corners: top-left, top-right, bottom-right,
+    bottom-left)."""
     tl, tr, br, bl = np.asarray(corners, np.float64)
     across = (np.hypot(*(tr - tl)) + np.hypot(*(br - bl))) / 2
     down = (np.hypot(*(bl - tl)) + np.hypot(*(br - tr))) / 2
-    return min(across, down)
+    return float(across), float(down)
 
 
 # --- two pages on one sheet ----------------------------------------------------

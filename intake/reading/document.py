@@ -133,7 +133,9 @@ def _seen(
     for index in to_read:
         try:
             with detect.library_errors():
-                (read,) = ocr.read_pages(document, [index], limits.ocr_seconds_per_page, layers)
+                read = ocr.read_page(
+                    document[index], index, limits.ocr_seconds_per_page, layers.get(index, ())
+                )
         except ocr.OcrUnavailable:
             warnings.append("some pages are scanned images and no OCR engine is available")
             blank = [_without_words(p) if p.index in to_read else p for p in pages]

@@ -28,7 +28,7 @@ import os
 import shutil
 import statistics
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import pypdfium2.raw as pdfium_c
@@ -411,14 +411,3 @@ def _page(
         raster=raster,
         notes=notes,
     )
-
-
-def read_pages(
-    document: Any,
-    indices: Iterable[int],
-    timeout: float,
-    layers: Mapping[int, Sequence[Word]] | None = None,
-) -> list[PageContent]:
-    """OCR the pages ``indices`` of a pypdfium2 document, in order."""
-    layers = layers or {}
-    return [read_page(document[index], index, timeout, layers.get(index, ())) for index in indices]
