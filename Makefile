@@ -16,6 +16,7 @@ install: $(STAMP)
 
 ## make run: install, load the sample directory, start web + worker (SQLite, embedded broker)
 run: install
+	$(BIN)/intake db upgrade
 	$(BIN)/intake directory import sample_forms/directory
 	$(BIN)/intake serve
 
@@ -23,7 +24,7 @@ run: install
 ## on 127.0.0.1, and the system packages in .ci/apt-packages; .ci/run sees to both)
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/pytest --cov=intake --cov=verification --cov=tasks --cov=web \
+	$(BIN)/pytest --cov=cli --cov=intake --cov=verification --cov=tasks --cov=web \
 		--cov-report=term:skip-covered
 
 lint: install

@@ -100,7 +100,7 @@ def start_workers(intake: Intake, count: int) -> list[subprocess.Popen[bytes]]:
             [
                 sys.executable,
                 "-m",
-                "intake",
+                "cli",
                 "worker",
                 "--concurrency",
                 "1",

@@ -1,4 +1,5 @@
-"""Bring a database's schema up to date with the Alembic migrations."""
+"""Bring a database's schema up to date with the Alembic migrations, or
+check that it is."""
 
 from __future__ import annotations
 
@@ -6,9 +7,15 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class SchemaNotCurrent(RuntimeError):
+    """The database's schema is older than this code (or absent)."""
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -24,3 +31,16 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def require_current(engine: Engine) -> None:
+    """Raise ``SchemaNotCurrent`` unless every migration has been applied
+    (one small query; nothing is changed)."""
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.connect() as connection:
+        applied = set(MigrationContext.configure(connection).get_current_heads())
+    if applied == heads:
+        return
+    if not applied:
+        raise SchemaNotCurrent("the database has no tables yet")
+    raise SchemaNotCurrent("the database's tables are older than this version of intake")

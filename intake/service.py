@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from intake.config import Settings
 from intake.db import Database
-from intake.migrate import upgrade
+from intake.migrate import require_current, upgrade
 from intake.reading import ReadLimits
 from intake.sandbox import SandboxLimits
 from intake.storage import FileStore
@@ -20,11 +20,14 @@ class Intake:
 
     @classmethod
     def start(cls, settings: Settings, *, migrate: bool = True) -> Intake:
-        """Open the database (bringing its schema up to date) and the file store."""
+        """Open the database and the file store. With ``migrate`` the schema
+        is brought up to date; without, it must already be (``SchemaNotCurrent``)."""
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         db = Database(settings.database_url)
         if migrate:
             upgrade(db.engine)
+        else:
+            require_current(db.engine)
         return cls(settings, db, FileStore(settings.files_dir))
 
     @property

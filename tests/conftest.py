@@ -126,11 +126,11 @@ class WorkerProcess:
         self.concurrency = concurrency
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self, intake: Intake, timeout: float = 60) -> WorkerProcess:
+    def start(self, intake: Intake, timeout: float = 180) -> WorkerProcess:
         before = workers.live_workers(intake.db, self.settings.queue)
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "intake", "worker", "--concurrency", str(self.concurrency)],
+                [sys.executable, "-m", "cli", "worker", "--concurrency", str(self.concurrency)],
                 env=settings_env(self.settings),
                 cwd=ROOT,
                 stdout=log,

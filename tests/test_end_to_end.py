@@ -27,7 +27,7 @@ def run_submit(settings, files, received, *extra):
         [
             sys.executable,
             "-m",
-            "intake",
+            "cli",
             "submit",
             *map(str, files),
             "--received",
@@ -119,7 +119,7 @@ def test_submit_draws_a_progress_bar_on_a_terminal(tmp_path, start_worker):
     main, terminal = pty.openpty()
 
     result = subprocess.run(
-        [sys.executable, "-m", "intake", "submit", *files, "--received", "2026-11-20", "--wait"],
+        [sys.executable, "-m", "cli", "submit", *files, "--received", "2026-11-20", "--wait"],
         env=settings_env(settings),
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -146,7 +146,7 @@ def test_submit_draws_a_progress_bar_on_a_terminal(tmp_path, start_worker):
 
 def submit_process(settings, files, *extra) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "intake", "submit", *map(str, files), "--json", *extra],
+        [sys.executable, "-m", "cli", "submit", *map(str, files), "--json", *extra],
         env=settings_env(settings),
         cwd=ROOT,
         capture_output=True,

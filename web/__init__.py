@@ -14,9 +14,12 @@ from web.security import COOKIE_CONFIG
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. ``config["INTAKE_SETTINGS"]`` (a ``Settings``) replaces
-    the environment; any other keys override Flask config."""
+    the environment; ``config["INTAKE_MIGRATE"]`` (default true) says whether
+    to bring the database's schema up to date or only check it; any other
+    keys override Flask config."""
     config = dict(config or {})
     settings: Settings = config.pop("INTAKE_SETTINGS", None) or Settings.from_env()
+    migrate = config.pop("INTAKE_MIGRATE", True)
     app = Flask(__name__)
     app.config.from_mapping(
         COOKIE_CONFIG,
@@ -26,7 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         CELERY=celery_config(settings),
     )
     app.config.update(config)
-    app.extensions["intake"] = Intake.start(settings)
+    app.extensions["intake"] = Intake.start(settings, migrate=migrate)
     celery_init_app(app)
 
     from web import admin, api, auth, dashboard, limits, metrics, outages, pages, security, views

@@ -17,14 +17,35 @@ import click
 from sqlalchemy import func, select
 from tqdm import tqdm
 
+from cli import context
 from intake import workers
 from intake.config import Settings
 from intake.models import Submission, SubmissionState
 from intake.queries import for_submissions, request_as_dict
 from intake.reading import FIELD_KEYS
 from intake.submissions import Accepted, UploadRejected, accept
+from tasks.processing import enqueue
 
 POLL_S = 0.25
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--received",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day the forms reached PCSE (default: today).",
+)
+@click.option("--wait", is_flag=True, help="Wait until every request is decided.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per request.")
+@click.option("--timeout", default=600, show_default=True, help="Seconds --wait waits at most.")
+def submit(
+    files: tuple[Path, ...], received: dt.datetime | None, wait: bool, as_json: bool, timeout: int
+) -> None:
+    """Send FILES through the pipeline (the queue and a worker)."""
+    run_submit(
+        context.settings(), files, received.date() if received else None, wait, as_json, timeout
+    )
 
 
 def run_submit(
@@ -36,10 +57,7 @@ def run_submit(
     timeout: int,
 ) -> None:
     """Accept each file, enqueue it, and (with ``wait``) report final outcomes."""
-    from tasks.processing import enqueue
-    from web import create_app
-
-    app = create_app({"INTAKE_SETTINGS": settings})
+    app = context.app(settings)
     intake = app.extensions["intake"]
     failures: list[tuple[Path, str, str]] = []
     waited_out = None
@@ -168,7 +186,7 @@ def _worker_if_none(settings: Settings, db, *, needed: bool) -> Iterator[None]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("ab")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "intake", "worker", "--quiet", "--concurrency", "2"],
+        [sys.executable, "-m", "cli", "worker", "--quiet", "--concurrency", "2"],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -188,3 +206,6 @@ def _worker_if_none(settings: Settings, db, *, needed: bool) -> Iterator[None]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+COMMANDS = (submit,)

@@ -1,16 +1,19 @@
-"""The command line: directory import and sweep, review decisions."""
+"""The command line: the schema, directory import and sweep, accounts, review decisions."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 from click.testing import CliRunner
 
-from intake.cli import main
+from cli import main
+from intake.accounts import authenticate, check_api_token
+from intake.service import Intake
 from tests.conftest import make_settings, settings_env
 from tests.intake.test_directory import FILES, write_directory
 
@@ -22,7 +25,21 @@ def run(tmp_path):
     def invoke(*args):
         return CliRunner().invoke(main, list(map(str, args)), env=env)
 
+    assert invoke("db", "upgrade").exit_code == 0
     return invoke
+
+
+def test_a_command_on_a_database_without_the_schema_says_what_to_run(tmp_path):
+    env = settings_env(make_settings(tmp_path))
+
+    before = CliRunner().invoke(main, ["tokens", "revoke", "robot", "--as", "admin"], env=env)
+    upgraded = CliRunner().invoke(main, ["db", "upgrade"], env=env)
+    after = CliRunner().invoke(main, ["db", "check"], env=env)
+
+    assert before.exit_code == 1
+    assert "the database has no tables yet: run `intake db upgrade` first" in before.output
+    assert (upgraded.exit_code, after.exit_code) == (0, 0)
+    assert "the database is up to date" in after.output
 
 
 def test_directory_import_reports_counts_and_sweeps_for_leavers(run, tmp_path):
@@ -61,9 +78,6 @@ def test_review_of_an_unknown_reference_says_so(run):
 
 
 def test_users_add_makes_an_account_that_can_sign_in(run, tmp_path):
-    from intake.accounts import authenticate
-    from intake.service import Intake
-
     result = CliRunner().invoke(
         main,
         ["users", "add", "Jo.Case", "--role", "admin", "--password-stdin"],
@@ -77,7 +91,7 @@ def test_users_add_makes_an_account_that_can_sign_in(run, tmp_path):
     assert authenticate(db, "jo.case", "wrong horse battery") is None
 
 
-def test_a_short_password_is_refused(tmp_path):
+def test_a_short_password_is_refused(run, tmp_path):
     result = CliRunner().invoke(
         main,
         ["users", "add", "jo", "--password-stdin"],
@@ -90,9 +104,6 @@ def test_a_short_password_is_refused(tmp_path):
 
 
 def test_tokens_create_prints_a_token_that_works_once_and_can_be_revoked(run, tmp_path):
-    from intake.accounts import check_api_token
-    from intake.service import Intake
-
     token = run("tokens", "create", "mailbox robot", "--as", "admin").output.strip()
     db = Intake.start(make_settings(tmp_path)).db
 
@@ -109,15 +120,20 @@ def test_a_worker_started_while_its_database_is_down_waits_for_it(tmp_path):
         "INTAKE_DATABASE_URL": "postgresql+psycopg://intake@127.0.0.1:9/intake",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "intake", "worker", "--quiet"],
+        [sys.executable, "-m", "cli", "worker", "--quiet"],
         env=env,
         stderr=subprocess.PIPE,
         text=True,
     )
+    said: list[str] = []
+    reader = threading.Thread(target=lambda: said.extend(proc.stderr), daemon=True)
+    reader.start()
     try:
-        time.sleep(6)
-        assert proc.poll() is None  # still there, waiting
+        deadline = time.monotonic() + 120
+        while sum("the database does not answer" in line for line in said) < 2:
+            assert proc.poll() is None, "".join(said)  # still there, waiting
+            assert time.monotonic() < deadline, "".join(said)
+            time.sleep(0.2)
     finally:
         proc.terminate()
-        _, stderr = proc.communicate(timeout=20)
-    assert stderr.count("the database does not answer") >= 2
+        proc.wait(timeout=20)

@@ -1,0 +1,70 @@
+"""``intake users`` and ``intake tokens``: who may use the dashboard and the API."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from cli import context
+from intake.accounts import AccountError, create_api_token, create_user, revoke_api_token
+
+
+@click.group()
+def users() -> None:
+    """Caseworker and admin accounts."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option(
+    "--role", type=click.Choice(["caseworker", "admin"]), default="caseworker", show_default=True
+)
+@click.option("--name", "display_name", help="Name shown in the audit trail.")
+@click.option("--email", help="Where caseworker digests are sent.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_add(
+    username: str, role: str, display_name: str | None, email: str | None, password_stdin: bool
+) -> None:
+    """Add an account that can sign in to the dashboard."""
+    db = context.service().db
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(
+            db, username, password, role=role, display_name=display_name, email=email
+        )
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"added {user.role} {user.username}")
+
+
+@click.group()
+def tokens() -> None:
+    """API tokens for automation."""
+
+
+@tokens.command("create")
+@click.argument("name")
+@click.option("--as", "actor", required=True, help="Who is creating it (an admin).")
+def tokens_create(name: str, actor: str) -> None:
+    """Create a token called NAME and print it (it is shown only once)."""
+    try:
+        token = create_api_token(context.service().db, name, created_by=actor)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(token)
+
+
+@tokens.command("revoke")
+@click.argument("name")
+@click.option("--as", "actor", required=True, help="Who is revoking it.")
+def tokens_revoke(name: str, actor: str) -> None:
+    """Revoke every token called NAME."""
+    count = revoke_api_token(context.service().db, name, actor=actor)
+    click.echo(f"revoked {count} token(s) called {name}")
+
+
+COMMANDS = (users, tokens)

@@ -1,0 +1,51 @@
+"""``intake directory``: the organisation directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli import context
+from intake.directory import DirectoryImportError, import_directory
+from intake.leavers import open_flags, sweep_leavers
+from intake.service import Intake
+
+
+@click.group()
+def directory() -> None:
+    """The organisation directory."""
+
+
+@directory.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def directory_import(folder: Path) -> None:
+    """Replace the directory with the CSV files in FOLDER (atomically)."""
+    intake = context.service()
+    try:
+        summary = import_directory(intake.db, folder)
+    except DirectoryImportError as exc:
+        raise click.ClickException(f"nothing imported: {exc}") from None
+    for name, count in summary.counts.items():
+        click.echo(f"{name:>18}: {count:,} rows")
+    _report_sweep(intake)
+
+
+@directory.command("sweep")
+def directory_sweep() -> None:
+    """Flag roles granted here whose holder is no longer active staff."""
+    _report_sweep(context.service(), list_open=True)
+
+
+def _report_sweep(intake: Intake, list_open: bool = False) -> None:
+    result = sweep_leavers(intake.db)
+    click.echo(f"leaver sweep: {len(result.flagged)} newly flagged, {len(result.cleared)} cleared")
+    if list_open:
+        for flag in open_flags(intake.db):
+            click.echo(
+                f"  {flag.org_code} {flag.role_code:<13} {flag.email}  "
+                f"({flag.reason}, since {flag.flagged_at:%Y-%m-%d})"
+            )
+
+
+COMMANDS = (directory,)

@@ -1,0 +1,115 @@
+"""The service's long-running processes: ``serve``, ``web``, ``worker``, ``beat``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+
+import click
+from sqlalchemy import select
+from waitress import serve as waitress_serve
+
+from cli import context
+from cli.supervise import Supervised
+from intake.models import User
+from intake.service import Intake
+from tasks.worker import install_worker_hooks
+
+
+@click.command()
+@click.option("--concurrency", "-c", type=int, default=None, help="Worker processes.")
+@click.option(
+    "--beat/--no-beat",
+    default=True,
+    show_default=True,
+    help="Also run the schedule (the sweeper) in this worker.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Log only warnings and errors.")
+def worker(concurrency: int | None, beat: bool, quiet: bool) -> None:
+    """Run a worker: takes submissions off the queue and decides them."""
+    settings = context.settings()
+    app = context.when_the_database_answers(lambda: context.app(settings))
+    name = f"intake-{os.getpid()}@{socket.gethostname()}"
+    argv = ["--quiet"] if quiet else []
+    argv += ["worker", "-Q", settings.queue, "-n", name]
+    argv += ["--loglevel", "WARNING" if quiet else "INFO"]
+    argv += ["--concurrency", str(concurrency or os.cpu_count() or 1)]
+    if beat:
+        argv += ["-B", "-s", str(settings.data_dir / "celerybeat-schedule")]
+    install_worker_hooks(app, name)
+    app.extensions["celery"].start(argv)
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to listen on (default INTAKE_WEB_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default INTAKE_WEB_PORT).")
+def web(host: str | None, port: int | None) -> None:
+    """Run only the web server (workers run elsewhere)."""
+    settings = context.settings()
+    app = context.app(settings)
+    host, port = host or settings.web_host, port or settings.web_port
+    click.echo(f"intake web is listening on http://{host}:{port}/")
+    waitress_serve(app, host=host, port=port, threads=8, _quiet=True)
+
+
+@click.command()
+def beat() -> None:
+    """Run only the schedule (the sweeper); one per installation."""
+    settings = context.settings()
+    celery_app = context.app(settings).extensions["celery"]
+    celery_app.start(
+        ["beat", "--loglevel", "INFO", "-s", str(settings.data_dir / "celerybeat-schedule")]
+    )
+
+
+@click.command()
+@click.option(
+    "--workers",
+    "-w",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Worker processes beside the web server.",
+)
+def serve(workers: int) -> None:
+    """Run the web server and a worker together (the single-machine default).
+    It brings the database's schema up to date first."""
+    settings = context.settings()
+    app = context.app(settings, migrate=True)
+    # Kept running: a worker that dies is started again, and the log says so.
+    worker = Supervised(
+        [sys.executable, "-m", "cli", "worker", "--quiet", "--concurrency", str(workers)],
+        "the worker",
+    ).start()
+    url = f"http://{settings.web_host}:{settings.web_port}/"
+    click.echo(
+        f"\nintake is running at {url}\n"
+        f"  upload a form:  {url}\n  dashboard:      {url}dashboard\n"
+        f"  database: {settings.database_url}\n"
+        f"  broker:   {settings.broker_url or 'embedded (' + str(settings.broker_dir) + ')'}\n"
+        "Ctrl-C stops it.\n"
+    )
+    if not _has_users(app.extensions["intake"]):
+        click.echo(
+            "No caseworker accounts yet. To sign in to the dashboard, add one:\n"
+            "  .venv/bin/intake users add yourname --role admin\n"
+        )
+
+    def stop(*_: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        waitress_serve(app, host=settings.web_host, port=settings.web_port, threads=8, _quiet=True)
+    finally:
+        worker.stop()
+
+
+def _has_users(intake: Intake) -> bool:
+    with intake.db.session() as session:
+        return session.scalar(select(User.id).limit(1)) is not None
+
+
+COMMANDS = (serve, web, worker, beat)
