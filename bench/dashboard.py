@@ -22,10 +22,10 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from intake.accounts import create_user
+from intake.accounts.services import create_user
 from intake.config import Settings
-from intake.models import Request, Submission
 from intake.service import Intake
+from intake.submissions.models import Request, Submission
 
 REQUESTS = 100_000
 REPEAT = 30

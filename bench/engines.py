@@ -62,8 +62,8 @@ from PIL import Image
 
 from bench import results
 from intake.reading import capture, ocr, read_document, second
+from intake.reading.geometry import Box
 from intake.reading.lines import Line, group_lines
-from intake.reading.pages import Box
 from intake.reading.raster import Raster, prepare
 from verification.fields import BOOLEAN_KEYS
 from verification.normalise import LOW_CONFIDENCE_THRESHOLD

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from intake.db import Database
-from intake.directory import import_directory
+from intake.directory.services import import_directory
 from intake.migrate import upgrade
 
 

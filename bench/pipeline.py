@@ -28,11 +28,10 @@ from sqlalchemy import func, select
 from bench.run import Run
 from intake import workers
 from intake.config import Settings
-from intake.directory import import_directory
-from intake.models import Request, Submission, SubmissionState
+from intake.directory.services import import_directory
 from intake.reading import ReadLimits, read_document
 from intake.service import Intake
-from intake.submissions import accept
+from intake.submissions.models import Request, Submission, SubmissionState
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_forms"
@@ -162,14 +161,11 @@ def peak_rss_mb(procs: list[subprocess.Popen[bytes]]) -> float:
 
 def submit_copy(intake: Intake, path: Path, n: int, enqueue) -> int:
     data = path.read_bytes() + f"% bench copy {n} {uuid.uuid4().hex}\n".encode()
-    return accept(
-        intake.db,
-        intake.store,
+    return intake.accept(
         data,
         filename=path.name,
         channel="api",
         received_on=RECEIVED,
-        max_bytes=intake.settings.max_upload_bytes,
         after_commit=enqueue,
     ).submission_id
 

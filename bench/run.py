@@ -12,7 +12,7 @@ from pathlib import Path
 from bench import postgres
 from bench.make_directory import DirectoryInfo, write_directory
 from intake.db import Database
-from intake.directory import import_directory
+from intake.directory.services import import_directory
 from intake.migrate import upgrade
 
 DATA = Path(__file__).with_name("data")

@@ -7,7 +7,7 @@ import sys
 import click
 
 from cli import context
-from intake.accounts import AccountError, create_api_token, create_user, revoke_api_token
+from intake.accounts.services import AccountError, create_api_token, create_user, revoke_api_token
 
 
 @click.group()

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from cli import context
-from intake.directory import DirectoryImportError, import_directory
-from intake.leavers import open_flags, sweep_leavers
+from intake.directory.leavers import open_flags, sweep_leavers
+from intake.directory.services import DirectoryImportError, import_directory
 from intake.service import Intake
 
 

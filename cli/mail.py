@@ -6,10 +6,10 @@ import click
 from sqlalchemy import select
 
 from cli import context
-from intake import outbox as mail_outbox
-from intake.mail.inbound import poll_mailbox
+from intake.ingest.mailbox import poll_mailbox
+from intake.mail import outbox as mail_outbox
+from intake.mail.models import OutboxMessage
 from intake.mail.settings import mailbox_settings, smtp_settings
-from intake.models import OutboxMessage
 from tasks.processing import enqueue
 
 

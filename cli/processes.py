@@ -13,7 +13,7 @@ from waitress import serve as waitress_serve
 
 from cli import context
 from cli.supervise import Supervised
-from intake.models import User
+from intake.accounts.models import User
 from intake.service import Intake
 from tasks.worker import install_worker_hooks
 

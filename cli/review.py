@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli import context
-from intake.review import ReviewRefused, decide_review
+from intake.decisions.review import ReviewRefused, decide_review
 
 
 @click.command()

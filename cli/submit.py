@@ -20,10 +20,10 @@ from tqdm import tqdm
 from cli import context
 from intake import workers
 from intake.config import Settings
-from intake.models import Submission, SubmissionState
-from intake.queries import for_submissions, request_as_dict
 from intake.reading import FIELD_KEYS
-from intake.submissions import Accepted, UploadRejected, accept
+from intake.submissions.models import Submission, SubmissionState
+from intake.submissions.queries import for_submissions, request_as_dict
+from intake.submissions.services import Accepted, UploadRejected
 from tasks.processing import enqueue
 
 POLL_S = 0.25
@@ -66,9 +66,7 @@ def run_submit(
         for path in files:
             try:
                 data = path.read_bytes()
-                result = accept(
-                    intake.db,
-                    intake.store,
+                result = intake.accept(
                     data,
                     filename=path.name,
                     channel="cli",

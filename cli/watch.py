@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cli import context
-from intake.watch import scan_folder
+from intake.ingest.watch import scan_folder
 from tasks.processing import enqueue
 
 

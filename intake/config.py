@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+#: PCSE's clock: the day a form was received is a day in London.
+LONDON = ZoneInfo("Europe/London")
 
 
 class ConfigError(ValueError):
@@ -77,7 +81,6 @@ class Settings:
     #: The watched folder (unset: none).
     watch_dir: Path | None = None
     watch_interval_s: int = 5
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def files_dir(self) -> Path:
@@ -88,10 +91,6 @@ class Settings:
     def broker_dir(self) -> Path:
         """The embedded broker's message folder."""
         return self.data_dir / "broker"
-
-    @property
-    def embedded_broker(self) -> bool:
-        return self.broker_url is None
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with some settings replaced (tests use this)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,6 +13,10 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 class Base(DeclarativeBase):
     """Declarative base of every table."""
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def make_engine(url: str) -> Engine:
@@ -43,10 +48,6 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
 
     @contextmanager
     def session(self) -> Iterator[Session]:

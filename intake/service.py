@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from intake.config import Settings
 from intake.db import Database
 from intake.migrate import require_current, upgrade
 from intake.reading import ReadLimits
-from intake.sandbox import SandboxLimits
+from intake.reading.sandbox import SandboxLimits
 from intake.storage import FileStore
+from intake.submissions.services import Accepted, accept
 
 
 @dataclass
@@ -40,4 +43,29 @@ class Intake:
     def limits(self) -> ReadLimits:
         return ReadLimits(
             max_bytes=self.settings.max_upload_bytes, max_pages=self.settings.max_pages
+        )
+
+    def accept(
+        self,
+        data: bytes,
+        *,
+        filename: str,
+        channel: str,
+        received_on: dt.date | None = None,
+        sender: str | None = None,
+        after_commit: Callable[[int], None] | None = None,
+    ) -> Accepted:
+        """Take a file in at a door, into this service's file store and
+        database, within its size limit (see
+        :func:`intake.submissions.services.accept`)."""
+        return accept(
+            self.db,
+            self.store,
+            data,
+            filename=filename,
+            channel=channel,
+            received_on=received_on,
+            sender=sender,
+            max_bytes=self.settings.max_upload_bytes,
+            after_commit=after_commit,
         )

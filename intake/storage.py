@@ -32,7 +32,7 @@ class FileStore:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         return name
 
     def path(self, stored_name: str) -> Path:
@@ -49,7 +49,8 @@ class FileStore:
         self.path(stored_name).unlink(missing_ok=True)
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a file's creation or rename in ``directory`` durable."""
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import DateTime, String, delete, func, select
+from sqlalchemy.orm import Mapped, mapped_column
 
-from intake.db import Database
-from intake.models import Submission, SubmissionState, WorkerHeartbeat, utcnow
+from intake.db import Base, Database, utcnow
+from intake.submissions.models import Submission, SubmissionState
+
+
+class WorkerHeartbeat(Base):
+    """A worker process that is alive: it touches its row every few seconds."""
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    queue: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
 
 #: A worker whose heartbeat is older than this is taken for dead.
 STALE_AFTER_S = 20

@@ -17,6 +17,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from sample_forms.scenarios import Request, Style
+from verification.fields import FIELD_LABELS
 
 TITLE = "PCSE Online User Administrator Authorisation Form"
 DECLARATION = (
@@ -24,22 +25,11 @@ DECLARATION = (
     "nominee has a legitimate reason to access PCSE Online, and that this request aligns "
     "with information governance requirements."
 )
+#: The labels our forms print: the SPEC's, the ICB code's with its condition.
 LABELS = {
-    "org_name": "Organisation name",
-    "org_code": "Organisation code (ODS)",
-    "role": "User Administrator role",
-    "request_type": "Request type",
-    "nominee_name": "Nominee full name",
-    "nominee_email": "Nominee email address",
-    "nominee_job_title": "Nominee job title",
-    "requester_name": "Requester name",
-    "requester_email": "Requester email address",
-    "authoriser_name": "Authoriser full name",
-    "authoriser_email": "Authoriser email address",
-    "authoriser_capacity": "Authoriser capacity",
-    "icb_code": "ICB code (ICB authorisers only)",
-    "signature": "Authoriser signature",
-    "date_signed": "Date signed",
+    key: "ICB code (ICB authorisers only)" if key == "icb_code" else label
+    for key, label in FIELD_LABELS.items()
+    if key != "declaration"
 }
 SECTIONS = {
     "org_name": "Organisation",

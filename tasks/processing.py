@@ -7,7 +7,8 @@ import logging
 from celery import shared_task
 from flask import current_app
 
-from intake import leavers, pipeline, sweeper
+from intake.decisions import pipeline, sweeper
+from intake.directory import leavers
 from intake.service import Intake
 
 log = logging.getLogger(__name__)
@@ -33,17 +34,8 @@ def enqueue(submission_id: int) -> None:
 def process_submission(self, submission_id: int) -> None:
     """Claim, read and decide one submission (a duplicate message does nothing)."""
     intake = _intake()
-    settings = intake.settings
     try:
-        pipeline.handle(
-            intake.db,
-            intake.store,
-            submission_id,
-            intake.limits,
-            quarantine_after=settings.quarantine_after,
-            sandbox=intake.sandbox,
-            sample_share=settings.sample_share,
-        )
+        pipeline.handle(intake, submission_id)
     except pipeline.ClaimLost:
         log.warning("submission %s was taken over by another worker", submission_id)
     except Exception as exc:  # the claim was given back: try again later
@@ -91,7 +83,7 @@ def poll_mailbox() -> int:
 @shared_task(name="tasks.send_outbox")
 def send_outbox() -> int:
     """Send the mails that are due (if an SMTP server is configured)."""
-    from intake import outbox
+    from intake.mail import outbox
     from intake.mail.settings import smtp_settings
 
     intake = _intake()
@@ -107,7 +99,7 @@ def send_outbox() -> int:
 @shared_task(name="tasks.scan_watch_folder")
 def scan_watch_folder() -> int:
     """Take the stable files in the watched folder (if one is configured)."""
-    from intake import watch
+    from intake.ingest import watch
 
     intake = _intake()
     if intake.settings.watch_dir is None:
@@ -120,7 +112,7 @@ def escalate_overdue() -> int:
     """Escalate review cases past their age limit and mail the caseworkers' digest."""
     from functools import partial
 
-    from intake import oversight
+    from intake.decisions import oversight
 
     intake = _intake()
     escalated = oversight.run_daily_escalation(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.directory import import_directory
+from intake.directory.services import import_directory
 from intake.service import Intake
 from tests.conftest import ROOT, make_settings, settings_env
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from intake.directory import import_directory
-from intake.models import RoleHolder
+from intake.directory.models import RoleHolder
+from intake.directory.services import import_directory
 from intake.service import Intake
 from tests.conftest import make_settings
 from tests.test_end_to_end import SAMPLES, run_submit

@@ -331,14 +331,17 @@ def verify(
     received: datetime.date,
     directory: Directory,
     reference: str | None = None,
+    reading: tuple[Finding, ...] = (),
 ) -> Verdict:
     """Check one form's values as read against the directory, and decide.
 
     ``values`` and ``confidence`` are keyed by SPEC §2 keys; ``received`` is
     the day the form reached PCSE; ``reference`` is this request's own
-    reference (never its own duplicate). Every applicable finding is kept;
-    the outcome follows SPEC §5 precedence. ``action`` is set unless the
-    outcome is REJECTED or the form names no grant.
+    reference (never its own duplicate); ``reading`` holds what the reader
+    found about the file itself (OCR_UNAVAILABLE), which counts like any
+    other finding. Every applicable finding is kept; the outcome follows
+    SPEC §5 precedence. ``action`` is set unless the outcome is REJECTED or
+    the form names no grant.
 
     >>> from verification.directory import Organisation
     >>> from verification.memory import MemoryDirectory
@@ -359,14 +362,43 @@ def verify(
     findings = list(normalised.findings)
     for check in RULES:
         findings.extend(check(request))
+    findings.extend(reading)
+    return _verdict(
+        findings,
+        fields=dict(normalised.fields),
+        confidence={k: min(1.0, max(0.0, float(confidence.get(k, 1.0)))) for k in FIELD_KEYS},
+        request=request,
+    )
+
+
+def unread(findings: tuple[Finding, ...]) -> Verdict:
+    """The verdict on a file in which no form could be read (PDF_UNREADABLE,
+    FORM_NOT_FOUND, OCR_UNAVAILABLE): no values, no grant.
+
+    >>> verdict = unread((Finding(ReasonCode.FORM_NOT_FOUND),))
+    >>> verdict.outcome, verdict.action, verdict.fields["org_code"]
+    (<Outcome.REJECTED: 'rejected'>, None, None)
+    """
+    return _verdict(list(findings), fields=dict.fromkeys(FIELD_KEYS), confidence={}, request=None)
+
+
+def _verdict(
+    findings: list[Finding],
+    *,
+    fields: dict[str, str | bool | None],
+    confidence: dict[str, float],
+    request: Request | None,
+) -> Verdict:
+    """The one place an outcome is decided: SPEC §5 precedence over the
+    distinct findings, and the grant it would make."""
     found = _distinct(findings)
     outcome = decide(found)
-    action = None if outcome is Outcome.REJECTED else grant_action(request)
+    grants = outcome is not Outcome.REJECTED and request is not None
     return Verdict(
         outcome=outcome,
         findings=found,
         reasons=tuple(render(f) for f in found),
-        fields=dict(normalised.fields),
-        confidence={k: min(1.0, max(0.0, float(confidence.get(k, 1.0)))) for k in FIELD_KEYS},
-        action=action,
+        fields=fields,
+        confidence=confidence,
+        action=grant_action(request) if grants else None,
     )

@@ -14,7 +14,6 @@ from verification.fields import label
 from verification.reasons import Finding, ReasonCode
 
 R = ReasonCode
-_NEW_FORM = "Send a new, completed and signed form."
 _SIGNER = "Ask an active GP partner, Caldicott Guardian or AEL user at the organisation"
 
 #: code -> (message, detail sentence, action)

@@ -6,8 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from intake.accounts import AccountError, create_api_token, revoke_api_token
-from intake.models import ApiToken, LeaverFlag
+from intake.accounts.models import ApiToken
+from intake.accounts.services import AccountError, create_api_token, revoke_api_token
+from intake.directory.models import LeaverFlag
 from web.auth import admin_required
 from web.pages import intake_service
 

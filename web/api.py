@@ -7,13 +7,13 @@ import re
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
-from intake import queries
-from intake.accounts import check_api_token
-from intake.models import Status
+from intake.accounts.services import check_api_token
 from intake.service import Intake
-from intake.submissions import UploadRejected, accept
+from intake.submissions import queries
+from intake.submissions.models import Status
+from intake.submissions.services import UploadRejected
 from tasks.processing import enqueue
 from verification.fields import FIELD_KEYS
 from verification.reasons import ReasonCode
@@ -52,6 +52,13 @@ def _intake() -> Intake:
 
 def error_response(status: int, code: str, message: str):
     return jsonify(error={"code": code, "message": message}), status
+
+
+@bp.errorhandler(TooManyRequests)
+def _too_many(error: TooManyRequests):
+    return error_response(
+        429, "RATE_LIMITED", f"Too many requests ({error.description}); slow down."
+    )
 
 
 @bp.before_request
@@ -119,14 +126,11 @@ def create_submission():
     received_on = parse_received(request.form.get("received"))
     intake = _intake()
     try:
-        accepted = accept(
-            intake.db,
-            intake.store,
+        accepted = intake.accept(
             upload.read(),
             filename=upload.filename or "upload.pdf",
             channel="api",
             received_on=received_on,
-            max_bytes=intake.settings.max_upload_bytes,
             after_commit=enqueue,
         )
     except UploadRejected as rejected:

@@ -22,8 +22,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from intake import audit
-from intake.accounts import authenticate
-from intake.models import User
+from intake.accounts.models import User
+from intake.accounts.services import authenticate
 from web import limits
 from web.limits import limiter
 

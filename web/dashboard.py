@@ -1,7 +1,7 @@
 """The caseworker dashboard: the request list, the queues, and one request in full.
 
 Every route needs a signed-in caseworker (``caseworker_required``). Decisions
-go through ``intake.review.decide_review``, the same apply path the CLI uses.
+go through ``intake.decisions.review.decide_review``, the same apply path the CLI uses.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from intake import oversight, queries, workers
-from intake.models import Request, Status
-from intake.review import ReviewRefused, decide_review
-from intake.submissions import CHANNELS
+from intake import workers
+from intake.decisions import oversight
+from intake.decisions.review import ReviewRefused, decide_review
+from intake.submissions import queries
+from intake.submissions.models import Request, Status
+from intake.submissions.services import CHANNELS
 from verification.fields import BOOLEAN_KEYS, FIELD_KEYS
 from verification.reasons import HARD_LIMITS, ReasonCode
 from web import previews

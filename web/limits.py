@@ -13,7 +13,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import TooManyRequests
 
-from intake.accounts import token_hash
+from intake.accounts.tokens import token_hash
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
@@ -59,12 +59,7 @@ def init_app(app: Flask, storage_url: str) -> None:
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter.init_app(app)
 
+    # The API answers its own 429 in JSON (web.api); this is the pages'.
     @app.errorhandler(TooManyRequests)
     def _too_many(error: TooManyRequests):
-        if request.path.startswith("/api/"):
-            from web.api import error_response
-
-            return error_response(
-                429, "RATE_LIMITED", f"Too many requests ({error.description}); slow down."
-            )
         return render_template("too_many.html", limit=error.description), 429

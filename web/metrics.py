@@ -1,7 +1,7 @@
 """``/metrics``, for Prometheus: what the service has done and whether it is
 keeping up.
 
-Each scrape reads the database (``intake.queries.service_counts``, worker
+Each scrape reads the database (``intake.submissions.queries.service_counts``, worker
 heartbeats, the oldest undecided file), so the figures cover every web and
 worker process on every machine without prometheus-client's multiprocess
 folder, and survive restarts.
@@ -15,7 +15,8 @@ from flask import Blueprint, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
-from intake import queries, workers
+from intake import workers
+from intake.submissions import queries
 from web.pages import intake_service
 
 bp = Blueprint("metrics", __name__)

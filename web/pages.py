@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from intake.models import Request, Status
-from intake.oversight import age_days
+from intake.decisions.oversight import age_days
 from intake.service import Intake
+from intake.submissions.models import Request, Status
 from verification.fields import FIELD_KEYS, label
 from verification.normalise import LOW_CONFIDENCE_THRESHOLD
 from verification.reasons import HARD_LIMITS

@@ -14,9 +14,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from intake import queries, workers
-from intake.models import Request
-from intake.submissions import UploadRejected, accept, submission_for_status_token
+from intake import workers
+from intake.submissions import queries
+from intake.submissions.models import Request
+from intake.submissions.services import UploadRejected, submission_for_status_token
 from tasks import broker_reachable
 from tasks.processing import enqueue
 from web import limits
@@ -71,13 +72,10 @@ def _accept_one(filename: str, data: bytes) -> FileResult:
     intake = intake_service()
     shown = filename.replace("\\", "/").rsplit("/", 1)[-1]
     try:
-        accepted = accept(
-            intake.db,
-            intake.store,
+        accepted = intake.accept(
             data,
             filename=filename,
             channel="web",
-            max_bytes=intake.settings.max_upload_bytes,
             after_commit=enqueue,
         )
     except UploadRejected as rejected:

@@ -1,13 +1,12 @@
-"""Email: the intake mailbox (forms in), replies and outcome notices (mail out).
+"""Mail the service sends: acknowledgements, outcome notices, digests.
 
-- :mod:`intake.mail.settings` — where the mailbox and the SMTP server are.
-- :mod:`intake.mail.parse` — one raw message to its sender, date and
-  attachments, with bounded work (size, part count, nesting).
-- :mod:`intake.mail.automated` — auto-replies, bounces and list mail
-  (RFC 3834), which are never answered.
-- :mod:`intake.mail.inbound` — polling the IMAP mailbox.
-- :mod:`intake.mail.texts` — the words of every mail the service sends.
+- :mod:`intake.mail.outbox` — every mail goes through the outbox table, and
+  is sent from there (retried, never doubled).
+- :mod:`intake.mail.texts` — the words of every mail.
 - :mod:`intake.mail.smtp` — one SMTP connection for a batch of sends.
+- :mod:`intake.mail.addresses` — one plain address from a header.
+- :mod:`intake.mail.settings` — where the SMTP server (and the mailbox) are.
+- :mod:`intake.mail.models` — the outbox table.
 
-Mail out always goes through the outbox table (:mod:`intake.outbox`).
+Mail that comes in is the ingest wing's (:mod:`intake.ingest`).
 """

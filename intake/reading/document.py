@@ -27,6 +27,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 
 from intake.reading import acroform, detect, layout, ocr, visible
+from intake.reading.geometry import Box
 from intake.reading.model import (
     FIELD_KEYS,
     DocumentReading,
@@ -35,7 +36,7 @@ from intake.reading.model import (
     PdfUnreadable,
     ReadLimits,
 )
-from intake.reading.pages import Box, PageContent, page_content
+from intake.reading.pages import PageContent, page_content
 
 #: Filled, recognised fields that make an AcroForm a form without a title.
 MIN_ACROFORM_FIELDS = 3

@@ -20,25 +20,27 @@ import re
 from rapidfuzz.distance import Levenshtein
 
 from intake.reading.model import FIELD_KEYS, FORM_TITLE
+from verification.fields import FIELD_LABELS
 
-#: Printed labels per key, the SPEC label first, then common variants.
+#: Labels other forms print beside the SPEC's (verification.fields.FIELD_LABELS).
+_VARIANTS: dict[str, tuple[str, ...]] = {
+    "org_code": ("Organisation code", "ODS code"),
+    "role": ("User Administration role",),
+    "nominee_name": ("Nominee name",),
+    "nominee_email": ("Nominee email",),
+    "requester_name": ("Requester full name",),
+    "requester_email": ("Requester email",),
+    "authoriser_name": ("Authoriser name",),
+    "authoriser_email": ("Authoriser email",),
+}
+#: Labels that hold the SPEC's label and say more; tried before it.
+_LONGER: dict[str, tuple[str, ...]] = {"icb_code": ("ICB code (ICB authorisers only)",)}
+
+#: Printed labels per key: the SPEC label (or a longer form of it) first,
+#: then common variants.
 LABELS: dict[str, tuple[str, ...]] = {
-    "org_name": ("Organisation name",),
-    "org_code": ("Organisation code (ODS)", "Organisation code", "ODS code"),
-    "role": ("User Administrator role", "User Administration role"),
-    "request_type": ("Request type",),
-    "nominee_name": ("Nominee full name", "Nominee name"),
-    "nominee_email": ("Nominee email address", "Nominee email"),
-    "nominee_job_title": ("Nominee job title",),
-    "requester_name": ("Requester name", "Requester full name"),
-    "requester_email": ("Requester email address", "Requester email"),
-    "authoriser_name": ("Authoriser full name", "Authoriser name"),
-    "authoriser_email": ("Authoriser email address", "Authoriser email"),
-    "authoriser_capacity": ("Authoriser capacity",),
-    "icb_code": ("ICB code (ICB authorisers only)", "ICB code"),
-    "signature": ("Authoriser signature",),
-    "date_signed": ("Date signed",),
-    "declaration": ("Declaration",),
+    key: (*_LONGER.get(key, ()), label, *_VARIANTS.get(key, ()))
+    for key, label in FIELD_LABELS.items()
 }
 
 #: The first words of the declaration sentence, which follows the tick box.

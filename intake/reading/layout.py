@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from intake.reading.geometry import Box
 from intake.reading.labels import is_label_tail, label_words
 from intake.reading.lines import LabelHit, Line, group_lines, wrapped_title
 from intake.reading.marks import ink_in, read_scanned_tick, read_tick, signature_box
 from intake.reading.model import BOOLEAN_KEYS, FIELD_KEYS, FieldReading, FormReading
-from intake.reading.pages import Box, PageContent, Word
+from intake.reading.pages import PageContent, Word
 from intake.reading.scanned import (
     LABEL_NOT_FOUND_CONFIDENCE,
     SCANNED_MARK_CONFIDENCE,

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from intake.reading.geometry import Box
 from intake.reading.labels import (
     DECLARATION_START,
     TITLE_TOKENS,
@@ -21,7 +22,7 @@ from intake.reading.labels import (
     near_word,
     token,
 )
-from intake.reading.pages import Box, Word
+from intake.reading.pages import Word
 
 #: Numbering before a label: "3.", "b)", "(4)"; "11," and "5" are OCR's
 #: "11." and "5." (a stop read as a comma, or lost).

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from intake.reading.geometry import Box
 from intake.reading.lines import Line
-from intake.reading.pages import Box, PageContent, Shape
+from intake.reading.pages import PageContent, Shape
 
 #: Characters that mean a ticked box (Wingdings ``þ``/``ý`` are boxed ticks).
 TICKED = frozenset({"☒", "☑", "✓", "✔", "✗", "✘", "x", "X", "[x]", "[X]", "þ", "ý", "■"})

@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from intake.reading.pages import Box
+from intake.reading.geometry import Box
 
 #: Largest skew searched for, in degrees either way.
 MAX_SKEW = 2.0

@@ -29,10 +29,11 @@ from collections.abc import Sequence
 from PIL import Image
 
 from intake.reading import ocr, second
+from intake.reading.geometry import Box
 from intake.reading.labels import match_label, tokens
 from intake.reading.marks import SCAN_INK_PT2
 from intake.reading.model import FieldReading
-from intake.reading.pages import Box, PageContent, Word
+from intake.reading.pages import PageContent, Word
 from intake.reading.visible import DISAGREES_CONFIDENCE
 from verification.fields import EMAIL_KEYS, PERSON_NAME_KEYS
 from verification.normalise import normalise

@@ -35,8 +35,9 @@ import numpy as np
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
+from intake.reading.geometry import Box
 from intake.reading.labels import LABEL_PATTERNS, TITLE_TOKENS, tokens
-from intake.reading.pages import Box, PageContent, Word
+from intake.reading.pages import PageContent, Word
 
 #: Resolution of the visibility check: a 6 pt letter is still 6 pixels tall.
 CHECK_DPI = 72

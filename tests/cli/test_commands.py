@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from intake.accounts import authenticate, check_api_token
+from intake.accounts.services import authenticate, check_api_token
 from intake.service import Intake
 from tests.conftest import make_settings, settings_env
-from tests.intake.test_directory import FILES, write_directory
+from tests.intake.directory.test_directory import FILES, write_directory
 
 
 @pytest.fixture

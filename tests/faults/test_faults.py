@@ -11,11 +11,13 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from intake import pipeline
-from intake.directory import import_directory
-from intake.models import AuditEvent, Request, RoleHolder, Submission, SubmissionState
+from intake.audit import AuditEvent
+from intake.decisions import pipeline
+from intake.directory.models import RoleHolder
+from intake.directory.services import import_directory
 from intake.service import Intake
-from intake.submissions import accept
+from intake.submissions.models import Request, Submission, SubmissionState
+from intake.submissions.services import accept
 from tasks.processing import enqueue
 from tests.conftest import ROOT, make_settings
 from tests.hostile import pdfs

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake.mail.parse import (
+from intake.ingest.message import (
     Kind,
     MailLimits,
     MalformedMail,

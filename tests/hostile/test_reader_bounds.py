@@ -15,7 +15,7 @@ from pypdf import PdfWriter
 
 from intake.reading import ReadLimits
 from intake.reading.model import NotAPdf, PdfUnreadable
-from intake.sandbox import ReaderCrashed, ReaderProcess, SandboxLimits
+from intake.reading.sandbox import ReaderCrashed, ReaderProcess, SandboxLimits
 from tests.conftest import ROOT
 from tests.hostile import pdfs
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from intake.config import Settings
-from intake.directory import import_directory
+from intake.directory.services import import_directory
 from intake.service import Intake
-from tests.intake.test_directory import write_directory
+from tests.intake.directory.test_directory import write_directory
 
 
 @pytest.fixture

@@ -8,13 +8,14 @@ import itertools
 
 from sqlalchemy import func, select
 
-from intake.models import Request, RoleHolder
+from intake.directory.models import RoleHolder
 from intake.reading import DocumentReading, FieldReading, FormReading
-from intake.submissions import accept
+from intake.submissions.models import Request
+from intake.submissions.services import accept
 
 RECEIVED = dt.date(2026, 11, 20)
 
-#: Applied against ``tests.intake.test_directory.FILES``: an active GP partner
+#: Applied against ``tests.intake.directory.test_directory.FILES``: an active GP partner
 #: at A81001 nominates active staff for GPP_UA.
 GOOD_FORM = {
     "org_name": "Riverside Surgery",

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DatabaseError
 
-from intake.models import AuditEvent
+from intake.audit import AuditEvent
 from tests.intake.factories import submit
 
 

@@ -10,12 +10,14 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from intake import outbox
-from intake.directory import import_directory
-from intake.mail.inbound import TAKEN_KEYWORD, poll_mailbox
-from intake.models import InboundMessage, OutboxMessage, Request, Submission
+from intake.directory.services import import_directory
+from intake.ingest.mailbox import TAKEN_KEYWORD, poll_mailbox
+from intake.ingest.models import InboundMessage
+from intake.mail import outbox
+from intake.mail.models import OutboxMessage
 from intake.service import Intake
-from intake.submissions import accept
+from intake.submissions.models import Request, Submission
+from intake.submissions.services import accept
 from tests.conftest import make_settings
 from tests.mail.messages import SAMPLES, WHEN, bad_corpus, mail, pdf_bytes, sample
 

@@ -11,10 +11,12 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from intake import outbox
-from intake.directory import import_directory
-from intake.mail.inbound import poll_mailbox
-from intake.models import OutboxMessage, Request, Submission, utcnow
+from intake.db import utcnow
+from intake.directory.services import import_directory
+from intake.ingest.mailbox import poll_mailbox
+from intake.mail import outbox
+from intake.mail.models import OutboxMessage
+from intake.submissions.models import Request, Submission
 from tasks.processing import enqueue
 from tests.conftest import make_settings
 from tests.mail.messages import SAMPLES, WHEN, mail, sample

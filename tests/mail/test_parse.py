@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from intake.mail.parse import Kind, MailLimits, MalformedMail, read_attachments, read_headers
+from intake.ingest.message import Kind, MailLimits, MalformedMail, read_attachments, read_headers
 from tests.mail.messages import bad_corpus, mail, pdf_bytes, sample
 
 LIMITS = MailLimits(max_attachment_bytes=1_000_000)

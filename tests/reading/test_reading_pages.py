@@ -17,7 +17,8 @@ import pypdf
 import pytest
 from reportlab.lib.pagesizes import A4
 
-from intake.reading.pages import Box, PageContent, Shape, Word, page_content
+from intake.reading.geometry import Box
+from intake.reading.pages import PageContent, Shape, Word, page_content
 from tests.reading.corpus import SAMPLES
 
 

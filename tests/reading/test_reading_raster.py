@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from intake.reading import raster
-from intake.reading.pages import Box
+from intake.reading.geometry import Box
 
 SCALE = 200 / 72
 

@@ -9,8 +9,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from intake.reading import scanned
+from intake.reading.geometry import Box
 from intake.reading.model import FieldReading
-from intake.reading.pages import Box, PageContent, Word
+from intake.reading.pages import PageContent, Word
 from intake.reading.raster import prepare
 from intake.reading.visible import DISAGREES_CONFIDENCE
 from verification.normalise import LOW_CONFIDENCE_THRESHOLD

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from intake.accounts import create_api_token, create_user
+from intake.accounts.services import create_api_token, create_user
 from intake.config import Settings
-from intake.queries import by_reference
-from intake.submissions import accept
+from intake.submissions.queries import by_reference
+from intake.submissions.services import accept
 from web import create_app
 
 _counter = itertools.count()

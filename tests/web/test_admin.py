@@ -2,8 +2,10 @@ import re
 
 from sqlalchemy import select
 
-from intake.accounts import check_api_token
-from intake.models import ApiToken, LeaverFlag, RoleHolder, utcnow
+from intake.accounts.models import ApiToken
+from intake.accounts.services import check_api_token
+from intake.db import utcnow
+from intake.directory.models import LeaverFlag, RoleHolder
 
 
 def test_an_admin_creates_a_token_that_is_shown_once(admin, intake):

@@ -5,8 +5,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from intake.accounts import create_api_token, create_user, revoke_api_token
-from intake.models import Request, Submission
+from intake.accounts.services import create_api_token, create_user, revoke_api_token
+from intake.submissions.models import Request, Submission
 
 
 def with_token(app):

@@ -26,12 +26,12 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select, update
 from waitress import create_server
 
-from intake import oversight
-from intake.accounts import create_user
-from intake.directory import import_directory
-from intake.models import Request, Status
+from intake.accounts.services import create_user
+from intake.decisions import oversight
+from intake.directory.services import import_directory
 from intake.service import Intake
-from intake.submissions import accept
+from intake.submissions.models import Request, Status
+from intake.submissions.services import accept
 from sample_forms.catalogue import EXISTING_ADMIN, GP_PARTNER
 from sample_forms.generate import render
 from sample_forms.scenarios import RECEIVED, Sample

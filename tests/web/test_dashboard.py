@@ -5,10 +5,11 @@ import pytest
 from sqlalchemy import select, update
 
 from intake import workers
-from intake.directory import import_directory
-from intake.models import AuditEvent, Request, Submission
-from intake.oversight import escalate_overdue, maybe_sample
-from intake.queries import by_reference
+from intake.audit import AuditEvent
+from intake.decisions.oversight import escalate_overdue, maybe_sample
+from intake.directory.services import import_directory
+from intake.submissions.models import Request, Submission
+from intake.submissions.queries import by_reference
 from sample_forms.catalogue import CLOSED_ORG, EXISTING_ADMIN
 from sample_forms.scenarios import RECEIVED
 from tests.conftest import ROOT

@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from intake.accounts import create_api_token
+from intake.accounts.services import create_api_token
 from intake.db import make_engine
 from tests.conftest import ROOT
 

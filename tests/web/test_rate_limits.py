@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intake.accounts import create_api_token
+from intake.accounts.services import create_api_token
 from tests.conftest import make_settings
 from web import create_app
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from intake.models import AuditEvent
+from intake.audit import AuditEvent
 from tests.conftest import ROOT
 from tests.web.conftest import PASSWORD
 

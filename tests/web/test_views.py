@@ -5,8 +5,9 @@ import re
 import pytest
 
 from intake import workers
-from intake.models import Request, SubmissionState, utcnow
-from intake.queries import by_reference
+from intake.db import utcnow
+from intake.submissions.models import Request, SubmissionState
+from intake.submissions.queries import by_reference
 
 INACTIVE_AUTHORISER = {
     "code": "AUTHORISER_INACTIVE",

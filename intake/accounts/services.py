@@ -1,0 +1,108 @@
+"""Caseworker accounts and API tokens.
+
+Passwords are hashed with werkzeug's scrypt; API tokens are made and kept
+as :mod:`intake.accounts.tokens` says.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from intake import audit
+from intake.accounts.models import ApiToken, User
+from intake.accounts.tokens import new_token, token_hash
+from intake.db import Database, utcnow
+
+ROLES = ("caseworker", "admin")
+MIN_PASSWORD_LENGTH = 12
+# Checked against when the user does not exist, so both paths cost the same.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+class AccountError(ValueError):
+    """A request about accounts or tokens that cannot be met; says why."""
+
+
+def create_user(
+    db: Database,
+    username: str,
+    password: str,
+    *,
+    role: str = "caseworker",
+    display_name: str | None = None,
+    email: str | None = None,
+) -> User:
+    """Add a caseworker or admin; refuses short passwords and taken names."""
+    username = username.strip().lower()
+    if not username:
+        raise AccountError("A username is required.")
+    if role not in ROLES:
+        raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters.")
+    with db.session() as session:
+        if session.scalar(select(User.id).where(User.username == username)) is not None:
+            raise AccountError(f"There is already a user called {username}.")
+        user = User(
+            username=username,
+            display_name=display_name or username,
+            password_hash=generate_password_hash(password),
+            role=role,
+            email=email,
+        )
+        session.add(user)
+        session.flush()
+        audit.record(session, "user added", actor="operator", username=username, role=role)
+        return user
+
+
+def authenticate(db: Database, username: str, password: str) -> User | None:
+    """The active user with this name and password, or ``None``."""
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def create_api_token(db: Database, name: str, *, created_by: str) -> str:
+    """Make an API token and return it; it cannot be shown again."""
+    if not name.strip():
+        raise AccountError("Give the token a name that says what uses it.")
+    token = new_token("itk")
+    with db.session() as session:
+        session.add(
+            ApiToken(name=name.strip(), token_hash=token_hash(token), created_by=created_by)
+        )
+        audit.record(session, "api token created", actor=created_by, name=name.strip())
+    return token
+
+
+def check_api_token(db: Database, token: str) -> ApiToken | None:
+    """The live token matching ``token`` (its last use is recorded), or ``None``."""
+    if not token:
+        return None
+    with db.session() as session:
+        row = session.scalar(
+            select(ApiToken).where(
+                ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None)
+            )
+        )
+        if row is not None:
+            row.last_used_at = utcnow()
+        return row
+
+
+def revoke_api_token(db: Database, name: str, *, actor: str) -> int:
+    """Revoke every live token with this name; returns how many."""
+    with db.session() as session:
+        rows = session.scalars(
+            select(ApiToken).where(ApiToken.name == name, ApiToken.revoked_at.is_(None))
+        ).all()
+        for row in rows:
+            row.revoked_at = utcnow()
+        if rows:
+            audit.record(session, "api token revoked", actor=actor, name=name, count=len(rows))
+        return len(rows)

@@ -1,0 +1,296 @@
+"""Processing one submission: claim it, read it, verify each form, decide.
+
+The steps, each with a plain input and output:
+
+1. :func:`claim` — a conditional UPDATE moves the submission from
+   ``received`` to ``processing`` with a fresh claim token; only one worker
+   can win it.
+2. reading — ``intake.reading.read_document``, run in a bounded child process
+   (``intake.reading.sandbox``), turns the stored file into zero or more forms
+   (outside any transaction: it may be slow).
+3. :func:`decide` — one transaction that first fences the claim (a stale
+   worker whose lease ran out finds its token gone and writes nothing), then
+   has each form judged by :func:`verification.rules.verify` (the one place
+   an outcome is decided) and records the verdict through
+   :func:`intake.decisions.record.record_decision` (the one recorder, which
+   also writes the audit trail, the outcome mail and the grant).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from intake import audit
+from intake.db import Database, utcnow
+from intake.decisions import oversight
+from intake.decisions.grants import lock_organisation
+from intake.decisions.record import record_decision
+from intake.directory.queries import SqlDirectory
+from intake.reading import FIELD_KEYS, DocumentReading, PdfUnreadable, ReadError
+from intake.reading.sandbox import PendingRead, begin_bounded
+from intake.service import Intake
+from intake.submissions.models import Request, Status, Submission, SubmissionState
+from intake.submissions.services import new_request
+from verification.reasons import Finding, Outcome, ReasonCode
+from verification.rules import Verdict, unread, verify
+
+log = logging.getLogger(__name__)
+
+
+class ClaimLost(Exception):
+    """Another worker took this submission over; this one must write nothing."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    submission_id: int
+    token: str
+    #: 1 on the first try; counts every claim of this submission.
+    attempt: int = 1
+
+
+def claim(db: Database, submission_id: int) -> Claim | None:
+    """Take a received submission for processing, or ``None`` if another
+    worker has it (or it is done)."""
+    token = str(uuid.uuid4())
+    with db.session() as session:
+        attempt = session.execute(
+            update(Submission)
+            .where(Submission.id == submission_id, Submission.state == SubmissionState.RECEIVED)
+            .values(
+                state=SubmissionState.PROCESSING,
+                claim_token=token,
+                claimed_at=utcnow(),
+                attempts=Submission.attempts + 1,
+            )
+            .returning(Submission.attempts)
+        ).scalar_one_or_none()
+        if attempt is None:
+            return None
+        session.execute(
+            update(Request)
+            .where(Request.submission_id == submission_id, Request.status == Status.RECEIVED)
+            .values(status=Status.PROCESSING)
+        )
+        audit.record(
+            session,
+            "processing started",
+            actor="worker",
+            submission_id=submission_id,
+            attempt=attempt,
+        )
+    return Claim(submission_id, token, attempt)
+
+
+def hand_back(session: Session, submission_id: int, token: str | None) -> bool:
+    """Put a claimed submission back to ``received`` if ``token`` still holds
+    its claim (in the caller's transaction); returns whether it did."""
+    result = session.execute(
+        update(Submission)
+        .where(Submission.id == submission_id, Submission.claim_token == token)
+        .values(state=SubmissionState.RECEIVED, claim_token=None, claimed_at=None)
+    )
+    if result.rowcount != 1:
+        return False
+    session.execute(
+        update(Request)
+        .where(Request.submission_id == submission_id, Request.status == Status.PROCESSING)
+        .values(status=Status.RECEIVED)
+    )
+    return True
+
+
+def release(db: Database, work: Claim, error: str) -> None:
+    """Give a claimed submission back (after an unexpected error) so that it
+    is tried again; the error goes into the audit trail."""
+    with db.session() as session:
+        if hand_back(session, work.submission_id, work.token):
+            audit.record(
+                session,
+                "processing failed",
+                actor="worker",
+                submission_id=work.submission_id,
+                error=error[:500],
+            )
+
+
+def handle(service: Intake, submission_id: int) -> list[str] | None:
+    """Claim, read and decide one submission: what a worker does with a
+    message. Returns its references, or ``None`` if it was not ours to take.
+
+    The file goes to the reader child (bounded by ``service.sandbox`` and
+    ``service.limits``) *before* the claim is committed, so the claim's
+    round trip to the database overlaps the reading. On an unexpected error
+    the claim is given back (and the error re-raised) so the submission is
+    tried again. A file already tried ``quarantine_after`` times (each time
+    its reader crashed or its worker died) is not read again: it is
+    rejected as unreadable and set aside. ``ReaderCrashed`` propagates.
+    """
+    db, settings = service.db, service.settings
+    with db.session() as session:
+        row = session.execute(
+            select(Submission.stored_name, Submission.state).where(Submission.id == submission_id)
+        ).one_or_none()
+    if row is None or row.state != SubmissionState.RECEIVED:
+        return None
+    pending = begin_bounded(service.store.path(row.stored_name), service.limits, service.sandbox)
+    work = claim(db, submission_id)
+    if work is None:
+        pending.discard()
+        return None
+    try:
+        reading = _reading(work, pending, settings.quarantine_after)
+        return decide(db, work, reading, sample_share=settings.sample_share)
+    except ClaimLost:
+        raise
+    except Exception as exc:
+        release(db, work, repr(exc))
+        raise
+
+
+def _reading(
+    work: Claim, pending: PendingRead, quarantine_after: int
+) -> DocumentReading | ReadError:
+    if work.attempt > quarantine_after:
+        pending.discard()
+        return PdfUnreadable(
+            f"The file stopped the reader {work.attempt - 1} times, so it was set aside "
+            "unread. Send the form again as a new PDF."
+        )
+    try:
+        return pending.result()
+    except ReadError as error:
+        return error
+
+
+def decide(
+    db: Database, work: Claim, reading: DocumentReading | ReadError, *, sample_share: float = 0.0
+) -> list[str]:
+    """Record the decision for every form in one transaction (see module doc).
+
+    An applied request is sampled for a caseworker's second look with
+    probability ``sample_share``.
+    """
+    with db.session() as session:
+        received_on = session.execute(
+            update(Submission)
+            .where(
+                Submission.id == work.submission_id,
+                Submission.state == SubmissionState.PROCESSING,
+                Submission.claim_token == work.token,
+            )
+            .values(
+                state=SubmissionState.DONE,
+                page_count=None if isinstance(reading, ReadError) else reading.page_count,
+            )
+            .returning(Submission.received_on)
+        ).scalar_one_or_none()
+        if received_on is None:
+            raise ClaimLost(f"submission {work.submission_id} was taken over")
+        first = session.scalars(
+            select(Request).where(
+                Request.submission_id == work.submission_id, Request.form_index == 0
+            )
+        ).one()
+        decided = [first]
+        if isinstance(reading, ReadError):
+            cause = {"cause": reading.cause} if reading.cause else {}
+            if reading.cause:
+                log.warning("submission %s unreadable: %s", work.submission_id, reading.cause)
+            finding = Finding(ReasonCode(reading.code), detail=reading.message)
+            _record_unread(session, first, finding, **cause)
+        elif not reading.forms:
+            code = (
+                ReasonCode.OCR_UNAVAILABLE if reading.ocr_unavailable else ReasonCode.FORM_NOT_FOUND
+            )
+            _record_unread(session, first, Finding(code))
+        else:
+            for index, form in enumerate(reading.forms):
+                if index:
+                    request = new_request(
+                        session,
+                        work.submission_id,
+                        index,
+                        received_on,
+                        status=Status.PROCESSING,
+                        actor="worker",
+                        note=f"form {index + 1} in the same file",
+                    )
+                    decided.append(request)
+                else:
+                    request = first
+                _verify_form(session, received_on, request, form, reading, sample_share)
+        return [r.reference for r in decided if r.reference]
+
+
+def _record_unread(session: Session, request: Request, finding: Finding, **detail: str) -> None:
+    verdict = unread((finding,))
+    request.fields = verdict.fields
+    request.confidence = verdict.confidence
+    _record(session, request, verdict, **detail)
+
+
+def _verify_form(session, received_on, request, form, reading, sample_share: float) -> None:
+    values = {key: form.value(key) for key in FIELD_KEYS}
+    confidence = {key: form.fields[key].confidence for key in FIELD_KEYS if key in form.fields}
+    org_code = values.get("org_code")
+    if isinstance(org_code, str) and org_code.strip():
+        lock_organisation(session, org_code.strip().upper())
+    verdict = verify(
+        values,
+        confidence,
+        received=received_on,
+        directory=SqlDirectory(session),
+        reference=request.reference,
+        reading=(Finding(ReasonCode.OCR_UNAVAILABLE),) if reading.ocr_unavailable else (),
+    )
+    request.fields = verdict.fields
+    request.confidence = verdict.confidence
+    request.pages = list(form.pages)
+    request.org_code = _str(verdict.fields.get("org_code"))
+    request.role_code = _str(verdict.fields.get("role"))
+    request.nominee_email = _str(verdict.fields.get("nominee_email"))
+    request.requester_email = _str(verdict.fields.get("requester_email"))
+    notes = _reading_notes(reading.warnings, form.pages)
+    _record(session, request, verdict, method=form.method, **notes)
+    if verdict.outcome is Outcome.APPLIED:
+        oversight.maybe_sample(session, request, sample_share)
+
+
+def _record(session: Session, request: Request, verdict: Verdict, **detail: object) -> None:
+    reasons = [r.as_dict() for r in verdict.reasons]
+    record_decision(
+        session,
+        request,
+        Status(verdict.outcome.value),
+        decided_by="system",
+        actor="worker",
+        event=f"decided {verdict.outcome.value}",
+        reasons=reasons,
+        action=verdict.action if verdict.outcome is Outcome.APPLIED else None,
+        codes=[r["code"] for r in reasons],
+        **detail,
+    )
+
+
+def _reading_notes(warnings: tuple[str, ...], pages: tuple[int, ...]) -> dict[str, list[str]]:
+    """What the reader says of this form's pages ("page 2: turned 180°"),
+    for the audit trail: a caseworker sees how the page was read.
+
+    >>> _reading_notes(("page 1: turned 180°", "page 3: blank page"), (0, 1))
+    {'reading': ['page 1: turned 180°']}
+    >>> _reading_notes((), (0,))
+    {}
+    """
+    own = {f"page {index + 1}" for index in pages}
+    found = [w for w in warnings if w.partition(":")[0] in own or not w.startswith("page ")]
+    return {"reading": found} if found else {}
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,152 @@
+"""Tables of the submissions wing: accepted files, the requests read from them, status links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.db import Base, utcnow
+
+
+class Status(enum.StrEnum):
+    """Status of a request (SPEC §6)."""
+
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    APPLIED = "applied"
+    REJECTED = "rejected"
+    REVIEW = "review"
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.REVIEW)
+
+
+class SubmissionState(enum.StrEnum):
+    """Where a file is in the pipeline; the claim lives here."""
+
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    DONE = "done"
+
+
+class Channel(enum.StrEnum):
+    """The door a file came in by."""
+
+    WEB = "web"
+    API = "api"
+    EMAIL = "email"
+    FOLDER = "folder"
+    CLI = "cli"
+
+
+class SecondLook(enum.StrEnum):
+    """A caseworker's second look at an auto-applied request."""
+
+    AGREE = "agree"
+    DISAGREE = "disagree"
+
+
+class Submission(Base):
+    """One accepted file. Its bytes are on disk under ``stored_name``."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    stored_name: Mapped[str] = mapped_column(String(200))
+    original_filename: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))  # a Channel
+    sender: Mapped[str | None] = mapped_column(String(320))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The day the form reached PCSE, which the date rules measure from.
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20), default=SubmissionState.RECEIVED)
+    #: When a message for it was last sent to the queue.
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claim_token: Mapped[str | None] = mapped_column(String(36))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    page_count: Mapped[int | None] = mapped_column(Integer)
+
+    requests: Mapped[list[Request]] = relationship(
+        back_populates="submission", order_by="Request.form_index"
+    )
+
+    __table_args__ = (
+        Index("ix_submissions_state", "state"),
+        Index("ix_submissions_received_on", "received_on"),
+    )
+
+
+class Request(Base):
+    """One authorisation form: one request for one role."""
+
+    __tablename__ = "requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(32), unique=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    form_index: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default=Status.RECEIVED)
+    fields: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    confidence: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    reasons: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    pages: Mapped[list[int] | None] = mapped_column(JSON)
+    # Copies of normalised fields, for filters and duplicate checks.
+    org_code: Mapped[str | None] = mapped_column(String(10))
+    role_code: Mapped[str | None] = mapped_column(String(40))
+    nominee_email: Mapped[str | None] = mapped_column(String(320))
+    requester_email: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    #: A caseworker's note when they applied or rejected a review request.
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    #: When a review request passed the ageing limit and was escalated.
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Auto-applied requests sampled for a second look, and its outcome.
+    sampled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    second_look_outcome: Mapped[str | None] = mapped_column(String(20))  # a SecondLook
+    second_look_by: Mapped[str | None] = mapped_column(String(120))
+    second_look_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    second_look_note: Mapped[str | None] = mapped_column(Text)
+
+    submission: Mapped[Submission] = relationship(back_populates="requests")
+
+    __table_args__ = (
+        UniqueConstraint("submission_id", "form_index", name="uq_requests_submission_form"),
+        Index("ix_requests_status_created", "status", "created_at"),
+        Index("ix_requests_duplicate", "org_code", "role_code", "nominee_email"),
+        Index("ix_requests_sampled", "sampled_at", "second_look_at"),
+        Index("ix_requests_status_id", "status", "id"),
+    )
+
+
+class StatusLink(Base):
+    """An unguessable link to one submission's status page.
+
+    Only the SHA-256 of the token is kept; the token itself is shown once, to
+    whoever uploaded the file (and in the acknowledgement email).
+    """
+
+    __tablename__ = "status_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
