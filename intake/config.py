@@ -112,44 +112,54 @@ class Settings:
             database_url=env.get("INTAKE_DATABASE_URL", f"sqlite:///{data_dir / 'intake.sqlite3'}"),
             broker_url=env.get("INTAKE_BROKER_URL"),
             secret_key=env.get("INTAKE_SECRET_KEY") or _dev_secret(data_dir),
-            queue=env.get("INTAKE_QUEUE", "intake"),
-            claim_lease_s=_int(env, "INTAKE_CLAIM_LEASE_S", 600, minimum=10),
-            sweep_interval_s=_int(env, "INTAKE_SWEEP_INTERVAL_S", 30, minimum=1),
-            resend_after_s=_int(env, "INTAKE_RESEND_AFTER_S", 120, minimum=1),
-            max_upload_bytes=_int(env, "INTAKE_MAX_UPLOAD_BYTES", 20_000_000, minimum=1024),
-            max_pages=_int(env, "INTAKE_MAX_PAGES", 50, minimum=1),
-            reader_memory_mb=_int(env, "INTAKE_READER_MEMORY_MB", 1536, minimum=1024),
-            reader_timeout_s=_int(env, "INTAKE_READER_TIMEOUT_S", 120, minimum=5),
-            quarantine_after=_int(env, "INTAKE_QUARANTINE_AFTER", 3, minimum=1),
-            review_escalate_after_days=_int(env, "INTAKE_REVIEW_ESCALATE_AFTER_DAYS", 5, minimum=1),
-            sample_share=_share(env, "INTAKE_SAMPLE_SHARE", 0.05),
+            queue=env.get("INTAKE_QUEUE", cls.queue),
+            claim_lease_s=_int(env, "INTAKE_CLAIM_LEASE_S", cls.claim_lease_s, minimum=10),
+            sweep_interval_s=_int(env, "INTAKE_SWEEP_INTERVAL_S", cls.sweep_interval_s, minimum=1),
+            resend_after_s=_int(env, "INTAKE_RESEND_AFTER_S", cls.resend_after_s, minimum=1),
+            max_upload_bytes=_int(
+                env, "INTAKE_MAX_UPLOAD_BYTES", cls.max_upload_bytes, minimum=1024
+            ),
+            max_pages=_int(env, "INTAKE_MAX_PAGES", cls.max_pages, minimum=1),
+            reader_memory_mb=_int(
+                env, "INTAKE_READER_MEMORY_MB", cls.reader_memory_mb, minimum=1024
+            ),
+            reader_timeout_s=_int(env, "INTAKE_READER_TIMEOUT_S", cls.reader_timeout_s, minimum=5),
+            quarantine_after=_int(env, "INTAKE_QUARANTINE_AFTER", cls.quarantine_after, minimum=1),
+            review_escalate_after_days=_int(
+                env, "INTAKE_REVIEW_ESCALATE_AFTER_DAYS", cls.review_escalate_after_days, minimum=1
+            ),
+            sample_share=_share(env, "INTAKE_SAMPLE_SHARE", cls.sample_share),
             ratelimit_storage_url=env.get(
                 "INTAKE_RATELIMIT_STORAGE_URL", env.get("INTAKE_BROKER_URL", "memory://")
             ),
-            web_host=env.get("INTAKE_WEB_HOST", "127.0.0.1"),
-            web_port=_int(env, "INTAKE_WEB_PORT", 8000, minimum=1, maximum=65535),
+            web_host=env.get("INTAKE_WEB_HOST", cls.web_host),
+            web_port=_int(env, "INTAKE_WEB_PORT", cls.web_port, minimum=1, maximum=65535),
             smtp_host=env.get("INTAKE_SMTP_HOST"),
-            smtp_port=_int(env, "INTAKE_SMTP_PORT", 25, minimum=1, maximum=65535),
-            smtp_user=env.get("INTAKE_SMTP_USER", ""),
-            smtp_password=env.get("INTAKE_SMTP_PASSWORD", ""),
-            smtp_security=_choice(env, "INTAKE_SMTP_SECURITY", "none", _SECURITY),
-            mail_from=env.get("INTAKE_MAIL_FROM", "pcse-intake@localhost"),
-            outbox_interval_s=_int(env, "INTAKE_OUTBOX_INTERVAL_S", 30, minimum=1),
-            imap_host=env.get("INTAKE_IMAP_HOST"),
-            imap_port=_int(env, "INTAKE_IMAP_PORT", 993, minimum=1, maximum=65535),
-            imap_user=env.get("INTAKE_IMAP_USER", ""),
-            imap_password=env.get("INTAKE_IMAP_PASSWORD", ""),
-            imap_folder=env.get("INTAKE_IMAP_FOLDER", "INBOX"),
-            imap_security=_choice(env, "INTAKE_IMAP_SECURITY", "ssl", _SECURITY),
-            mail_poll_interval_s=_int(env, "INTAKE_MAIL_POLL_INTERVAL_S", 60, minimum=5),
-            mail_max_message_bytes=_int(
-                env, "INTAKE_MAIL_MAX_MESSAGE_BYTES", 50_000_000, minimum=1024
+            smtp_port=_int(env, "INTAKE_SMTP_PORT", cls.smtp_port, minimum=1, maximum=65535),
+            smtp_user=env.get("INTAKE_SMTP_USER", cls.smtp_user),
+            smtp_password=env.get("INTAKE_SMTP_PASSWORD", cls.smtp_password),
+            smtp_security=_choice(env, "INTAKE_SMTP_SECURITY", cls.smtp_security, _SECURITY),
+            mail_from=env.get("INTAKE_MAIL_FROM", cls.mail_from),
+            outbox_interval_s=_int(
+                env, "INTAKE_OUTBOX_INTERVAL_S", cls.outbox_interval_s, minimum=1
             ),
-            public_url=env.get("INTAKE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            imap_host=env.get("INTAKE_IMAP_HOST"),
+            imap_port=_int(env, "INTAKE_IMAP_PORT", cls.imap_port, minimum=1, maximum=65535),
+            imap_user=env.get("INTAKE_IMAP_USER", cls.imap_user),
+            imap_password=env.get("INTAKE_IMAP_PASSWORD", cls.imap_password),
+            imap_folder=env.get("INTAKE_IMAP_FOLDER", cls.imap_folder),
+            imap_security=_choice(env, "INTAKE_IMAP_SECURITY", cls.imap_security, _SECURITY),
+            mail_poll_interval_s=_int(
+                env, "INTAKE_MAIL_POLL_INTERVAL_S", cls.mail_poll_interval_s, minimum=5
+            ),
+            mail_max_message_bytes=_int(
+                env, "INTAKE_MAIL_MAX_MESSAGE_BYTES", cls.mail_max_message_bytes, minimum=1024
+            ),
+            public_url=env.get("INTAKE_PUBLIC_URL", cls.public_url).rstrip("/"),
             watch_dir=Path(env["INTAKE_WATCH_DIR"]).resolve()
             if "INTAKE_WATCH_DIR" in env
             else None,
-            watch_interval_s=_int(env, "INTAKE_WATCH_INTERVAL_S", 5, minimum=1),
+            watch_interval_s=_int(env, "INTAKE_WATCH_INTERVAL_S", cls.watch_interval_s, minimum=1),
         )
         if not settings.public_url.startswith(("http://", "https://")):
             raise ConfigError(

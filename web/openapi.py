@@ -1,0 +1,183 @@
+"""The OpenAPI 3.1 description of the JSON API (``/api/v1/openapi.json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from intake.submissions.models import Status
+from verification.fields import FIELD_KEYS
+from verification.reasons import ReasonCode
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of this API, written by hand."""
+
+    def ref(name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
+        return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+    def error(description: str) -> dict[str, Any]:
+        return json_body(ref("Error"), description)
+
+    nullable_str = {"type": ["string", "null"]}
+    field_value = {"type": ["string", "boolean", "null"]}
+    accepted = ref("Accepted")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "PCSE User Administrator authorisation intake",
+            "version": "1.0.0",
+            "description": "Submit signed authorisation forms (PDF) and follow their requests. "
+            "Every operation but this document needs an API token made by an admin, sent as "
+            '\'Authorization: Bearer <token>\'. Errors are JSON: {"error": {"code", '
+            '"message"}}.',
+        },
+        "security": [{"bearerAuth": []}],
+        "paths": {
+            "/api/v1/submissions": {
+                "post": {
+                    "operationId": "createSubmission",
+                    "summary": "Submit a PDF holding one or more authorisation forms",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"multipart/form-data": {"schema": ref("SubmissionUpload")}},
+                    },
+                    "responses": {
+                        "202": json_body(accepted, "Accepted; the requests will be processed."),
+                        "200": json_body(accepted, "The same file was received before."),
+                        "400": error("No file, an empty file or a malformed 'received' date."),
+                        "401": error("No valid API token."),
+                        "413": error("The file is larger than the upload limit."),
+                    },
+                }
+            },
+            "/api/v1/submissions/{reference}": {
+                "get": {
+                    "operationId": "getRequest",
+                    "summary": "One request: its status, reasons and extracted fields",
+                    "parameters": [
+                        {
+                            "name": "reference",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "examples": ["UA-2026-000123"]},
+                        }
+                    ],
+                    "responses": {
+                        "200": json_body(ref("Request"), "The request."),
+                        "401": error("No valid API token."),
+                        "404": error("No request has this reference."),
+                    },
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "This document (no token needed)",
+                    "security": [],
+                    "responses": {"200": json_body({"type": "object"}, "OpenAPI 3.1 document.")},
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token (itk_...) created by an admin.",
+                }
+            },
+            "schemas": {
+                "SubmissionUpload": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "contentMediaType": "application/pdf"},
+                        "received": {
+                            "type": "string",
+                            "format": "date",
+                            "description": "Day the form reached PCSE (YYYY-MM-DD); default today.",
+                        },
+                    },
+                },
+                "Accepted": {
+                    "type": "object",
+                    "required": [
+                        "submission_id",
+                        "references",
+                        "duplicate",
+                        "status_urls",
+                        "status_url",
+                    ],
+                    "properties": {
+                        "submission_id": {"type": "integer"},
+                        "references": {"type": "array", "items": {"type": "string"}},
+                        "duplicate": {"type": "boolean"},
+                        "status_urls": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "uri"},
+                            "description": "This API's URL for each request.",
+                        },
+                        "status_url": {
+                            "type": "string",
+                            "format": "uri",
+                            "description": "The requester's status page for this upload: "
+                            "an unguessable link to pass on to the person who sent the form.",
+                        },
+                    },
+                },
+                "Reason": {
+                    "type": "object",
+                    "required": ["code", "field", "message", "action"],
+                    "properties": {
+                        "code": {"type": "string", "enum": [c.value for c in ReasonCode]},
+                        "field": {**nullable_str, "description": "The form field concerned."},
+                        "message": nullable_str,
+                        "action": nullable_str,
+                    },
+                },
+                "Request": {
+                    "type": "object",
+                    "required": [
+                        "reference",
+                        "status",
+                        "reasons",
+                        "fields",
+                        "confidence",
+                        "source_file",
+                    ],
+                    "properties": {
+                        "reference": {"type": "string"},
+                        "status": {"type": "string", "enum": [s.value for s in Status]},
+                        "reasons": {"type": "array", "items": ref("Reason")},
+                        "fields": {
+                            "type": "object",
+                            "properties": {key: field_value for key in FIELD_KEYS},
+                            "additionalProperties": False,
+                        },
+                        "confidence": {
+                            "type": "object",
+                            "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+                        },
+                        "source_file": {"type": "string"},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+            },
+        },
+    }
