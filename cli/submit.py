@@ -71,7 +71,6 @@ def run_submit(
                     filename=path.name,
                     channel="cli",
                     received_on=received_on,
-                    max_bytes=settings.max_upload_bytes,
                     after_commit=enqueue,
                 )
             except UploadRejected as exc:
