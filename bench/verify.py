@@ -14,13 +14,13 @@ import time
 from collections import Counter
 from typing import Any
 
-from intake.directory.queries import SqlDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from bench.forms import RECEIVED, Form, build_forms
 from bench.run import LARGE, SMALL, Run, Size, cached_directory
 from intake.db import Database
+from intake.directory.queries import SqlDirectory
 from verification.rules import verify
 
 FORMS = 500

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from intake.directory.queries import SqlDirectory
 
 from bench.forms import RECEIVED, SCENARIOS, build_forms
 from bench.make_directory import write_directory
 from intake.db import Database
+from intake.directory.queries import SqlDirectory
 from intake.directory.services import import_directory
 from intake.migrate import upgrade
 from verification.rules import verify

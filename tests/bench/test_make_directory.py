@@ -7,12 +7,12 @@ import csv
 from collections import Counter, defaultdict
 
 import pytest
-from intake.directory.queries import SqlDirectory
 from sqlalchemy import func, select
 
 from bench.make_directory import HEADERS, DirectoryInfo, icb_codes, write_directory
 from intake.db import Database
 from intake.directory.models import Staff
+from intake.directory.queries import SqlDirectory
 from intake.directory.services import import_directory
 from intake.migrate import upgrade
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from intake.directory.queries import SqlDirectory
 from sqlalchemy import func, select
 
 from intake.config import Settings
 from intake.directory.models import RoleHolder, Staff
+from intake.directory.queries import SqlDirectory
 from intake.directory.services import DirectoryImportError, import_directory
 from intake.service import Intake
 
