@@ -37,4 +37,4 @@ def install_worker_hooks(app: Flask, name: str) -> None:
     def _child(**_: object) -> None:
         # A forked child must not reuse the parent's database connections.
         intake.db.engine.dispose(close=False)
-        sandbox.warm_up(intake.reading.sandbox)
+        sandbox.warm_up(intake.sandbox)

@@ -168,3 +168,8 @@ def start_worker(tmp_path: Path) -> Iterator:
     yield start
     for worker in started:
         worker.stop()
+    for worker in started:
+        # Celery logs (and survives) a hook that raises: a broken hook would
+        # otherwise pass unseen.
+        log = worker.log.read_text(errors="replace")
+        assert "Signal handler" not in log, f"a worker hook raised:\n{log[-3000:]}"
