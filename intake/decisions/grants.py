@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from intake import audit
 from intake.db import utcnow
-from intake.directory.models import RoleHolder
+from intake.directory.models import Organisation, RoleHolder
 from intake.submissions.models import Request
 from verification.rules import GrantAction
 
@@ -63,17 +63,17 @@ def apply_action(session: Session, request: Request, action: GrantAction, *, act
     )
 
 
-def lock_organisation(session: Session, org_code: str) -> None:
-    """Serialise decisions for one organisation on PostgreSQL.
+def lock_organisation(session: Session, org_code: object) -> None:
+    """Serialise decisions for one organisation on PostgreSQL (``org_code``
+    as read; nothing to lock when it is blank or not text).
 
     Two workers deciding requests for the same organisation (the GPP limit,
     duplicates) must not both read "room for one more" and both grant. SQLite
     needs nothing here: the decision transaction starts with a write, which
     takes SQLite's single writer lock.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        from intake.directory.models import Organisation
-
+    code = org_code.strip().upper() if isinstance(org_code, str) else ""
+    if code and session.get_bind().dialect.name == "postgresql":
         session.execute(
-            select(Organisation.org_code).where(Organisation.org_code == org_code).with_for_update()
+            select(Organisation.org_code).where(Organisation.org_code == code).with_for_update()
         )

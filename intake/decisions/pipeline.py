@@ -8,7 +8,7 @@ The steps, each with a plain input and output:
 2. reading — ``intake.reading.read_document``, run in a bounded child process
    (``intake.reading.sandbox``), turns the stored file into zero or more forms
    (outside any transaction: it may be slow).
-3. :func:`decide` — one transaction that first fences the claim (a stale
+3. :func:`conclude` — one transaction that first fences the claim (a stale
    worker whose lease ran out finds its token gone and writes nothing), then
    has each form judged by :func:`verification.rules.verify` (the one place
    an outcome is decided) and records the verdict through
@@ -18,6 +18,7 @@ The steps, each with a plain input and output:
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from intake.decisions import oversight
 from intake.decisions.grants import lock_organisation
 from intake.decisions.record import record_decision
 from intake.directory.queries import SqlDirectory
-from intake.reading import FIELD_KEYS, DocumentReading, PdfUnreadable, ReadError
+from intake.reading import FIELD_KEYS, DocumentReading, FormReading, PdfUnreadable, ReadError
 from intake.reading.sandbox import PendingRead, begin_bounded
 from intake.service import Intake
 from intake.submissions.models import Request, Status, Submission, SubmissionState
@@ -145,7 +146,7 @@ def handle(service: Intake, submission_id: int) -> list[str] | None:
         return None
     try:
         reading = _reading(work, pending, settings.quarantine_after)
-        return decide(db, work, reading, sample_share=settings.sample_share)
+        return conclude(db, work, reading, sample_share=settings.sample_share)
     except ClaimLost:
         raise
     except Exception as exc:
@@ -168,7 +169,7 @@ def _reading(
         return error
 
 
-def decide(
+def conclude(
     db: Database, work: Claim, reading: DocumentReading | ReadError, *, sample_share: float = 0.0
 ) -> list[str]:
     """Record the decision for every form in one transaction (see module doc).
@@ -235,12 +236,17 @@ def _record_unread(session: Session, request: Request, finding: Finding, **detai
     _record(session, request, verdict, **detail)
 
 
-def _verify_form(session, received_on, request, form, reading, sample_share: float) -> None:
+def _verify_form(
+    session: Session,
+    received_on: dt.date,
+    request: Request,
+    form: FormReading,
+    reading: DocumentReading,
+    sample_share: float,
+) -> None:
     values = {key: form.value(key) for key in FIELD_KEYS}
     confidence = {key: form.fields[key].confidence for key in FIELD_KEYS if key in form.fields}
-    org_code = values.get("org_code")
-    if isinstance(org_code, str) and org_code.strip():
-        lock_organisation(session, org_code.strip().upper())
+    lock_organisation(session, values.get("org_code"))
     verdict = verify(
         values,
         confidence,
@@ -249,13 +255,9 @@ def _verify_form(session, received_on, request, form, reading, sample_share: flo
         reference=request.reference,
         reading=(Finding(ReasonCode.OCR_UNAVAILABLE),) if reading.ocr_unavailable else (),
     )
-    request.fields = verdict.fields
+    request.set_fields(verdict.fields)
     request.confidence = verdict.confidence
     request.pages = list(form.pages)
-    request.org_code = _str(verdict.fields.get("org_code"))
-    request.role_code = _str(verdict.fields.get("role"))
-    request.nominee_email = _str(verdict.fields.get("nominee_email"))
-    request.requester_email = _str(verdict.fields.get("requester_email"))
     notes = _reading_notes(reading.warnings, form.pages)
     _record(session, request, verdict, method=form.method, **notes)
     if verdict.outcome is Outcome.APPLIED:
@@ -290,7 +292,3 @@ def _reading_notes(warnings: tuple[str, ...], pages: tuple[int, ...]) -> dict[st
     own = {f"page {index + 1}" for index in pages}
     found = [w for w in warnings if w.partition(":")[0] in own or not w.startswith("page ")]
     return {"reading": found} if found else {}
-
-
-def _str(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None

@@ -81,8 +81,7 @@ def decide_review(
                 _finish(session, request, Status.REJECTED, note, actor)
                 return ReviewDecision(reference, Status.REJECTED)
             values = {**(request.fields or {}), **(corrections or {})}
-            if isinstance(values.get("org_code"), str):
-                lock_organisation(session, values["org_code"].strip().upper())
+            lock_organisation(session, values.get("org_code"))
             verdict = verify(
                 values,
                 {key: 1.0 for key in FIELD_KEYS},
@@ -104,11 +103,7 @@ def decide_review(
                     blocking,
                 )
             if corrections:
-                request.fields = verdict.fields
-                request.org_code = verdict.fields.get("org_code")
-                request.role_code = verdict.fields.get("role")
-                request.nominee_email = verdict.fields.get("nominee_email")
-                request.requester_email = verdict.fields.get("requester_email")
+                request.set_fields(verdict.fields)
             _finish(
                 session,
                 request,

@@ -229,4 +229,3 @@ def _save_state(folder: Path, state: dict[str, dict[str, Any]]) -> None:
     tmp = folder / (STATE_FILE + ".tmp")
     tmp.write_text(json.dumps(state))
     os.replace(tmp, folder / STATE_FILE)
-

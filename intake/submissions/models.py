@@ -128,6 +128,14 @@ class Request(Base):
 
     submission: Mapped[Submission] = relationship(back_populates="requests")
 
+    def set_fields(self, fields: dict[str, Any]) -> None:
+        """The form's normalised values, and the copies kept for filters."""
+        self.fields = fields
+        self.org_code = _text(fields.get("org_code"))
+        self.role_code = _text(fields.get("role"))
+        self.nominee_email = _text(fields.get("nominee_email"))
+        self.requester_email = _text(fields.get("requester_email"))
+
     __table_args__ = (
         UniqueConstraint("submission_id", "form_index", name="uq_requests_submission_form"),
         Index("ix_requests_status_created", "status", "created_at"),
@@ -150,3 +158,7 @@ class StatusLink(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

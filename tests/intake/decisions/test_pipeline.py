@@ -30,7 +30,7 @@ def test_an_applied_form_grants_the_role_with_its_audit_event(service):
     submission_id = submit(service)
     work = pipeline.claim(service.db, submission_id)
 
-    pipeline.decide(service.db, work, reading_of(GOOD_FORM))
+    pipeline.conclude(service.db, work, reading_of(GOOD_FORM))
 
     (request,) = requests_of(service, submission_id)
     assert request.status == "applied", request.reasons
@@ -43,7 +43,7 @@ def test_each_form_in_one_file_becomes_its_own_request(service):
     work = pipeline.claim(service.db, submission_id)
     other = {**GOOD_FORM, "role": "Joiner & Leaver"}
 
-    references = pipeline.decide(service.db, work, reading_of(GOOD_FORM, other))
+    references = pipeline.conclude(service.db, work, reading_of(GOOD_FORM, other))
 
     first, second = requests_of(service, submission_id)
     assert references == [first.reference, second.reference]
@@ -55,7 +55,7 @@ def test_an_unreadable_file_is_rejected_with_its_reason(service):
     submission_id = submit(service)
     work = pipeline.claim(service.db, submission_id)
 
-    pipeline.decide(service.db, work, PdfUnreadable("The file stops before its end."))
+    pipeline.conclude(service.db, work, PdfUnreadable("The file stops before its end."))
 
     (request,) = requests_of(service, submission_id)
     assert request.status == "rejected"
@@ -67,7 +67,7 @@ def test_a_pdf_without_a_form_is_form_not_found(service):
     submission_id = submit(service)
     work = pipeline.claim(service.db, submission_id)
 
-    pipeline.decide(service.db, work, DocumentReading(forms=(), page_count=2))
+    pipeline.conclude(service.db, work, DocumentReading(forms=(), page_count=2))
 
     assert requests_of(service, submission_id)[0].reasons[0]["code"] == "FORM_NOT_FOUND"
 
@@ -82,9 +82,9 @@ def test_a_worker_whose_lease_expired_writes_nothing(service):
 
     assert sweeper.stranded(service.db, resend_after_s=3600, lease_s=60) == [submission_id]
     fresh = pipeline.claim(service.db, submission_id)
-    pipeline.decide(service.db, fresh, reading_of(GOOD_FORM))
+    pipeline.conclude(service.db, fresh, reading_of(GOOD_FORM))
     with pytest.raises(pipeline.ClaimLost):
-        pipeline.decide(service.db, stale, reading_of(GOOD_FORM))
+        pipeline.conclude(service.db, stale, reading_of(GOOD_FORM))
 
     assert grants(service) == 1
 
@@ -128,7 +128,7 @@ def test_the_database_refuses_a_second_active_grant_of_one_role(service):
 def decide_one(service, form, reading=None):
     submission_id = submit(service)
     work = pipeline.claim(service.db, submission_id)
-    pipeline.decide(service.db, work, reading or reading_of(form))
+    pipeline.conclude(service.db, work, reading or reading_of(form))
     (request,) = requests_of(service, submission_id)
     return request
 
@@ -256,7 +256,7 @@ def test_how_the_page_was_read_is_in_the_audit_trail(service):
         reading_of(GOOD_FORM), warnings=("page 1: turned 180°", "page 4: blank page")
     )
 
-    pipeline.decide(service.db, work, reading)
+    pipeline.conclude(service.db, work, reading)
 
     with service.db.session() as session:
         decided = session.scalars(

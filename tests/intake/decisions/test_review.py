@@ -20,7 +20,7 @@ def decided(service, form, confidence=None):
     """Push one form through claim and decide; return its request."""
     submission_id = submit(service)
     work = pipeline.claim(service.db, submission_id)
-    pipeline.decide(service.db, work, reading_of(form, confidence=confidence))
+    pipeline.conclude(service.db, work, reading_of(form, confidence=confidence))
     (request,) = requests_of(service, submission_id)
     return request
 

@@ -11,7 +11,7 @@ from tests.intake.factories import GOOD_FORM, reading_of, requests_of, submit
 
 def grant_tom(service):
     submission_id = submit(service)
-    pipeline.decide(service.db, pipeline.claim(service.db, submission_id), reading_of(GOOD_FORM))
+    pipeline.conclude(service.db, pipeline.claim(service.db, submission_id), reading_of(GOOD_FORM))
     assert requests_of(service, submission_id)[0].status == "applied"
 
 

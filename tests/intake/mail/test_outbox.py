@@ -186,14 +186,14 @@ def test_a_caseworker_rejection_carries_the_caseworkers_note(service):
     assert "A PCSE caseworker reviewed it and wrote: The ODS code is a branch." in mail.body
 
 
-# --- the decision paths queue their mail (pipeline.decide, review.decide_review) ----
+# --- the decision paths queue their mail (pipeline.conclude, review.decide_review) ----
 
 
 def test_deciding_a_form_queues_its_outcome_mail_in_the_same_transaction(service):
     submission_id = submit(service)
     work = pipeline.claim(service.db, submission_id)
 
-    pipeline.decide(service.db, work, reading_of({**GOOD_FORM, "declaration": False}))
+    pipeline.conclude(service.db, work, reading_of({**GOOD_FORM, "declaration": False}))
 
     (request,) = requests_of(service, submission_id)
     (mail,) = rows(service, request_id=request.id)
@@ -205,7 +205,7 @@ def test_deciding_a_form_queues_its_outcome_mail_in_the_same_transaction(service
 def test_a_caseworker_decision_queues_its_outcome_mail(service):
     submission_id = submit(service)
     work = pipeline.claim(service.db, submission_id)
-    pipeline.decide(service.db, work, reading_of({**GOOD_FORM, "role": "Main Contact"}))
+    pipeline.conclude(service.db, work, reading_of({**GOOD_FORM, "role": "Main Contact"}))
     (request,) = requests_of(service, submission_id)
     assert request.status == "review" and rows(service) == []
 
