@@ -79,10 +79,7 @@ def serve(workers: int) -> None:
     settings = context.settings()
     app = context.app(settings, migrate=True)
     # Kept running: a worker that dies is started again, and the log says so.
-    worker = Supervised(
-        [sys.executable, "-m", "cli", "worker", "--quiet", "--concurrency", str(workers)],
-        "the worker",
-    ).start()
+    worker = Supervised(worker_command(workers), "the worker").start()
     url = f"http://{settings.web_host}:{settings.web_port}/"
     click.echo(
         f"\nintake is running at {url}\n"
@@ -105,6 +102,11 @@ def serve(workers: int) -> None:
         waitress_serve(app, host=settings.web_host, port=settings.web_port, threads=8, _quiet=True)
     finally:
         worker.stop()
+
+
+def worker_command(concurrency: int) -> list[str]:
+    """The command line of a quiet worker process started beside another command."""
+    return [sys.executable, "-m", "cli", "worker", "--quiet", "--concurrency", str(concurrency)]
 
 
 def _has_users(intake: Intake) -> bool:

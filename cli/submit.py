@@ -18,8 +18,10 @@ from sqlalchemy import func, select
 from tqdm import tqdm
 
 from cli import context
+from cli.processes import worker_command
 from intake import workers
 from intake.config import Settings
+from intake.db import Database
 from intake.reading import FIELD_KEYS
 from intake.submissions.models import Submission, SubmissionState
 from intake.submissions.queries import for_submissions, request_as_dict
@@ -135,7 +137,7 @@ def not_submitted(path: Path, code: str, message: str) -> dict[str, Any]:
     }
 
 
-def _wait_for(db, ids: list[int], timeout: int) -> str | None:
+def _wait_for(db: Database, ids: list[int], timeout: int) -> str | None:
     """Poll until every submission is done, with a progress bar on a terminal;
     ``None`` then, or at ``timeout`` what to tell the user."""
     deadline = time.monotonic() + timeout
@@ -172,7 +174,7 @@ def _wait_for(db, ids: list[int], timeout: int) -> str | None:
 
 
 @contextmanager
-def _worker_if_none(settings: Settings, db, *, needed: bool) -> Iterator[None]:
+def _worker_if_none(settings: Settings, db: Database, *, needed: bool) -> Iterator[None]:
     """Start a worker of our own for the length of the call if none is live."""
     if not needed or workers.live_workers(db, settings.queue) > 0:
         yield
@@ -183,7 +185,7 @@ def _worker_if_none(settings: Settings, db, *, needed: bool) -> Iterator[None]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("ab")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cli", "worker", "--quiet", "--concurrency", "2"],
+        worker_command(2),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
