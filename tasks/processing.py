@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from celery import shared_task
 from flask import current_app
 
-from intake.decisions import pipeline, sweeper
+from intake.decisions import oversight, pipeline, sweeper
 from intake.directory import leavers
+from intake.ingest import mailbox, watch
+from intake.mail import outbox
+from intake.mail.settings import mailbox_settings, smtp_settings
 from intake.service import Intake
 
 log = logging.getLogger(__name__)
@@ -69,23 +73,17 @@ def sweep_leavers() -> int:
 @shared_task(name="tasks.poll_mailbox")
 def poll_mailbox() -> int:
     """Take new messages from the intake mailbox (if one is configured)."""
-    from intake.mail import inbound
-    from intake.mail.settings import mailbox_settings
-
     intake = _intake()
     box = mailbox_settings(intake.settings)
     if box is None:
         return 0
-    result = inbound.poll_mailbox(intake, box, enqueue)
+    result = mailbox.poll_mailbox(intake, box, enqueue)
     return sum(result.outcomes.values())
 
 
 @shared_task(name="tasks.send_outbox")
 def send_outbox() -> int:
     """Send the mails that are due (if an SMTP server is configured)."""
-    from intake.mail import outbox
-    from intake.mail.settings import smtp_settings
-
     intake = _intake()
     smtp = smtp_settings(intake.settings)
     if smtp is None:
@@ -99,8 +97,6 @@ def send_outbox() -> int:
 @shared_task(name="tasks.scan_watch_folder")
 def scan_watch_folder() -> int:
     """Take the stable files in the watched folder (if one is configured)."""
-    from intake.ingest import watch
-
     intake = _intake()
     if intake.settings.watch_dir is None:
         return 0
@@ -110,10 +106,6 @@ def scan_watch_folder() -> int:
 @shared_task(name="tasks.escalate_overdue")
 def escalate_overdue() -> int:
     """Escalate review cases past their age limit and mail the caseworkers' digest."""
-    from functools import partial
-
-    from intake.decisions import oversight
-
     intake = _intake()
     escalated = oversight.run_daily_escalation(
         intake.db,

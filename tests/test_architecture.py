@@ -6,6 +6,9 @@ The one-way rule is written as import-linter contracts in pyproject.toml
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +37,54 @@ def test_no_module_imports_another_that_imports_it_back():
     cycles = [sorted(group) for group in strongly_connected(graph) if len(group) > 1]
 
     assert cycles == []
+
+
+def test_every_import_of_our_own_names_something_that_exists():
+    # An import inside a function only runs when the function does: after a
+    # module moves, a stale one would fail in production and nowhere else.
+    missing = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in sorted(p for package in PACKAGES for p in (ROOT / package).rglob("*.py"))
+        for line, name in _own_imports(path)
+        if not _exists(name)
+    ]
+
+    assert missing == []
+
+
+def test_the_import_check_finds_a_moved_module(tmp_path):
+    source = tmp_path / "stale.py"
+    source.write_text("def poll():\n    from intake.mail import inbound\n    return inbound\n")
+
+    assert [name for _, name in _own_imports(source) if not _exists(name)] == [
+        "intake.mail.inbound"
+    ]
+
+
+def _own_imports(path: Path) -> list[tuple[int, str]]:
+    """``(line, dotted name)`` of every import of one of our packages in a
+    file, at any depth."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
+    return [(line, name) for line, name in found if name.split(".")[0] in PACKAGES]
+
+
+def _exists(name: str) -> bool:
+    """Whether ``name`` is a module, or an attribute of the module above it."""
+    try:
+        if importlib.util.find_spec(name) is not None:
+            return True
+    except ImportError:  # its parent is missing, or is a module, not a package
+        pass
+    module, _, attribute = name.rpartition(".")
+    try:
+        return bool(module) and hasattr(importlib.import_module(module), attribute)
+    except ImportError:
+        return False
 
 
 def test_the_cycle_check_finds_a_cycle():

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, joinedload
 from intake import audit
 from intake.accounts.models import User
 from intake.db import Database, utcnow
+from intake.mail import outbox
 from intake.submissions.models import Request, SecondLook, Status
 
 #: Outcomes a caseworker may record for a second look.
@@ -269,8 +270,6 @@ def recent_second_looks(session: Session, *, limit: int = 20) -> list[Request]:
 
 def queue_digest(db: Database, recipients: list[str], subject: str, body: str) -> None:
     """Queue the daily digest in the outbox, once per caseworker per day."""
-    from intake.mail import outbox
-
     day = utcnow().date().isoformat()
     with db.session() as session:
         for address in recipients:
