@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, String, delete, func, select
+from sqlalchemy import ColumnElement, DateTime, String, and_, delete, exists, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.db import Base, Database, utcnow
@@ -28,6 +28,21 @@ BEAT_EVERY_S = 5
 #: A file accepted this long ago and still not decided means work is stuck
 #: (the claim lease is 10 minutes; a form takes seconds).
 STUCK_AFTER_S = 900
+
+
+def abandoned_claim(now: dt.datetime) -> ColumnElement[bool]:
+    """SQL: the submission is claimed by a worker that has stopped beating
+    (its claim is at least as old as a heartbeat may be, so a worker that
+    has only just started is never taken for dead)."""
+    since = now - dt.timedelta(seconds=STALE_AFTER_S)
+    return and_(
+        Submission.state == SubmissionState.PROCESSING,
+        Submission.claimed_by.is_not(None),
+        Submission.claimed_at < since,
+        ~exists().where(
+            WorkerHeartbeat.name == Submission.claimed_by, WorkerHeartbeat.last_seen >= since
+        ),
+    )
 
 
 def beat(db: Database, name: str, queue: str) -> None:

@@ -39,7 +39,7 @@ def process_submission(self, submission_id: int) -> None:
     """Claim, read and decide one submission (a duplicate message does nothing)."""
     intake = _intake()
     try:
-        pipeline.handle(intake, submission_id)
+        pipeline.handle(intake, submission_id, worker=self.request.hostname)
     except pipeline.ClaimLost:
         log.warning("submission %s was taken over by another worker", submission_id)
     except Exception as exc:  # the claim was given back: try again later

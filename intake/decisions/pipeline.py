@@ -23,10 +23,10 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from intake import audit
+from intake import audit, workers
 from intake.db import Database, utcnow
 from intake.decisions import oversight
 from intake.decisions.grants import lock_organisation
@@ -55,18 +55,27 @@ class Claim:
     attempt: int = 1
 
 
-def claim(db: Database, submission_id: int) -> Claim | None:
-    """Take a received submission for processing, or ``None`` if another
-    worker has it (or it is done)."""
+def claim(db: Database, submission_id: int, worker: str | None = None) -> Claim | None:
+    """Take a submission for processing as ``worker`` (its heartbeat's name),
+    or ``None`` if another worker has it (or it is done). A submission
+    claimed by a worker whose heartbeat has stopped is taken over."""
     token = str(uuid.uuid4())
+    now = utcnow()
     with db.session() as session:
         attempt = session.execute(
             update(Submission)
-            .where(Submission.id == submission_id, Submission.state == SubmissionState.RECEIVED)
+            .where(
+                Submission.id == submission_id,
+                or_(
+                    Submission.state == SubmissionState.RECEIVED,
+                    workers.abandoned_claim(now),
+                ),
+            )
             .values(
                 state=SubmissionState.PROCESSING,
                 claim_token=token,
-                claimed_at=utcnow(),
+                claimed_at=now,
+                claimed_by=worker,
                 attempts=Submission.attempts + 1,
             )
             .returning(Submission.attempts)
@@ -84,6 +93,7 @@ def claim(db: Database, submission_id: int) -> Claim | None:
             actor="worker",
             submission_id=submission_id,
             attempt=attempt,
+            **({"worker": worker} if worker else {}),
         )
     return Claim(submission_id, token, attempt)
 
@@ -94,7 +104,7 @@ def hand_back(session: Session, submission_id: int, token: str | None) -> bool:
     result = session.execute(
         update(Submission)
         .where(Submission.id == submission_id, Submission.claim_token == token)
-        .values(state=SubmissionState.RECEIVED, claim_token=None, claimed_at=None)
+        .values(state=SubmissionState.RECEIVED, claim_token=None, claimed_at=None, claimed_by=None)
     )
     if result.rowcount != 1:
         return False
@@ -120,13 +130,16 @@ def release(db: Database, work: Claim, error: str) -> None:
             )
 
 
-def handle(service: Intake, submission_id: int) -> list[str] | None:
-    """Claim, read and decide one submission: what a worker does with a
+def handle(service: Intake, submission_id: int, worker: str | None = None) -> list[str] | None:
+    """Claim, read and decide one submission: what ``worker`` does with a
     message. Returns its references, or ``None`` if it was not ours to take.
 
     The file goes to the reader child (bounded by ``service.sandbox`` and
     ``service.limits``) *before* the claim is committed, so the claim's
-    round trip to the database overlaps the reading. On an unexpected error
+    round trip to the database overlaps the reading. A submission another
+    worker claimed is taken over only if that worker has stopped beating
+    (a message sent again after it died), and then read after the claim.
+    On an unexpected error
     the claim is given back (and the error re-raised) so the submission is
     tried again. A file already tried ``quarantine_after`` times (each time
     its reader crashed or its worker died) is not read again: it is
@@ -137,13 +150,20 @@ def handle(service: Intake, submission_id: int) -> list[str] | None:
         row = session.execute(
             select(Submission.stored_name, Submission.state).where(Submission.id == submission_id)
         ).one_or_none()
-    if row is None or row.state != SubmissionState.RECEIVED:
+    if row is None or row.state == SubmissionState.DONE:
         return None
-    pending = begin_bounded(service.store.path(row.stored_name), service.limits, service.sandbox)
-    work = claim(db, submission_id)
-    if work is None:
-        pending.discard()
-        return None
+    path = service.store.path(row.stored_name)
+    if row.state == SubmissionState.RECEIVED:
+        pending = begin_bounded(path, service.limits, service.sandbox)
+        work = claim(db, submission_id, worker)
+        if work is None:
+            pending.discard()
+            return None
+    else:
+        work = claim(db, submission_id, worker)
+        if work is None:
+            return None
+        pending = begin_bounded(path, service.limits, service.sandbox)
     try:
         reading = _reading(work, pending, settings.quarantine_after)
         return conclude(db, work, reading, sample_share=settings.sample_share)

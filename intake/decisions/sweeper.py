@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import or_, select, update
 
-from intake import audit
+from intake import audit, workers
 from intake.db import Database, utcnow
 from intake.decisions.pipeline import hand_back
 from intake.submissions.models import Submission, SubmissionState
@@ -18,25 +18,35 @@ def stranded(db: Database, *, resend_after_s: int, lease_s: int) -> list[int]:
     Those not yet claimed whose last message went out more than
     ``resend_after_s`` seconds ago (it was lost, or is still queued behind
     others: a second message is harmless, the claim lets one through), and
-    those claimed longer ago than ``lease_s`` (their worker died): these are
-    handed back to ``received`` first.
+    those whose worker died: claimed by a worker whose heartbeat has
+    stopped, or claimed longer ago than ``lease_s``. These are handed back to
+    ``received`` first.
     """
     now = utcnow()
     with db.session() as session:
         expired = session.execute(
-            select(Submission.id, Submission.claim_token).where(
+            select(
+                Submission.id,
+                Submission.claim_token,
+                Submission.claimed_by,
+                workers.abandoned_claim(now).label("abandoned"),
+            ).where(
                 Submission.state == SubmissionState.PROCESSING,
-                Submission.claimed_at < now - dt.timedelta(seconds=lease_s),
+                or_(
+                    Submission.claimed_at < now - dt.timedelta(seconds=lease_s),
+                    workers.abandoned_claim(now),
+                ),
             )
         ).all()
-        for submission_id, token in expired:
+        for submission_id, token, worker, abandoned in expired:
             if hand_back(session, submission_id, token):
+                why = (
+                    {"worker": worker, "heartbeat_stopped": True}
+                    if abandoned
+                    else {"lease_s": lease_s}
+                )
                 audit.record(
-                    session,
-                    "claim expired",
-                    actor="sweeper",
-                    submission_id=submission_id,
-                    lease_s=lease_s,
+                    session, "claim expired", actor="sweeper", submission_id=submission_id, **why
                 )
         ids = session.scalars(
             select(Submission.id)

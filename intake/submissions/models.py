@@ -80,6 +80,8 @@ class Submission(Base):
     sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     claim_token: Mapped[str | None] = mapped_column(String(36))
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The worker holding the claim (its heartbeat's name), when a worker does.
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     page_count: Mapped[int | None] = mapped_column(Integer)
 

@@ -4,6 +4,7 @@ exactly once and at most one grant per request."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import time
@@ -17,7 +18,6 @@ from intake.directory.models import RoleHolder
 from intake.directory.services import import_directory
 from intake.service import Intake
 from intake.submissions.models import Request, Submission, SubmissionState
-from intake.submissions.services import accept
 from tasks.processing import enqueue
 from tests.conftest import ROOT, make_settings
 from tests.hostile import pdfs
@@ -52,14 +52,11 @@ def app(fault_settings):
 def submit_files(app, datas: list[tuple[str, bytes]], *, publish: bool = True) -> list[int]:
     intake = app.extensions["intake"]
     return [
-        accept(
-            intake.db,
-            intake.store,
+        intake.accept(
             data,
             filename=name,
             channel="api",
-            received_on=__import__("datetime").date(2026, 11, 20),
-            max_bytes=intake.settings.max_upload_bytes,
+            received_on=dt.date(2026, 11, 20),
             after_commit=enqueue if publish else None,
         ).submission_id
         for name, data in datas
@@ -110,14 +107,7 @@ def test_a_worker_killed_mid_task_leaves_work_that_is_decided_once(
     worker = start_worker(fault_settings, intake, concurrency=1)
     slow = ("slow.pdf", pdfs.slow_page(1_400_000))  # over the 5 s reader bound, under 20 MB
     ids = submit_files(app, [slow, *sample_files()])
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:  # wait until the slow file is being read
-        with intake.db.session() as session:
-            if session.get(Submission, ids[0]).state == SubmissionState.PROCESSING:
-                break
-        time.sleep(0.02)
-    else:
-        raise AssertionError("the worker never started on the slow file")
+    wait_until_state(intake, ids[0], SubmissionState.PROCESSING)
 
     os.killpg(worker.proc.pid, signal.SIGKILL)
     worker.proc.wait()
@@ -128,6 +118,49 @@ def test_a_worker_killed_mid_task_leaves_work_that_is_decided_once(
     with intake.db.session() as session:
         slow_request = session.scalars(select(Request).where(Request.submission_id == ids[0])).one()
         assert slow_request.reasons[0]["code"] == "PDF_UNREADABLE"
+
+
+def test_a_killed_workers_claim_is_taken_over_within_a_minute(
+    tmp_path, private_redis, start_worker
+):
+    # The lease is the default ten minutes: only the stopped heartbeat can
+    # hand the claim back in time.
+    settings = make_settings(
+        tmp_path, broker_url=private_redis.url, sweep_interval_s=5, reader_timeout_s=5
+    )
+    assert settings.claim_lease_s >= 600
+    app = create_app({"INTAKE_SETTINGS": settings})
+    intake = app.extensions["intake"]
+    import_directory(intake.db, SAMPLES / "directory")
+    worker = start_worker(settings, intake, concurrency=1)
+    with app.app_context():
+        (slow_id,) = submit_files(app, [("slow.pdf", pdfs.slow_page(1_400_000))])
+    wait_until_state(intake, slow_id, SubmissionState.PROCESSING)
+
+    os.killpg(worker.proc.pid, signal.SIGKILL)
+    worker.proc.wait()
+    killed = time.monotonic()
+    start_worker(settings, intake, concurrency=1)
+    wait_until_done(intake, [slow_id], timeout=120)
+    taken_over_after = time.monotonic() - killed
+
+    assert taken_over_after < 60
+    assert_decided_exactly_once(intake, [slow_id])
+    with intake.db.session() as session:
+        expired = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.event == "claim expired")
+        ).one()
+    assert expired["heartbeat_stopped"] is True
+
+
+def wait_until_state(intake: Intake, submission_id: int, state: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with intake.db.session() as session:
+            if session.get(Submission, submission_id).state == state:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"submission {submission_id} never reached {state}")
 
 
 def test_uploads_while_redis_is_down_are_kept_and_decided_when_it_returns(

@@ -8,10 +8,14 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from intake import workers
+from intake.audit import AuditEvent
 from intake.decisions import pipeline, sweeper
 from intake.directory.models import RoleHolder
 from intake.reading import DocumentReading, PdfUnreadable
 from intake.submissions.models import Submission, SubmissionState
+from intake.workers import WorkerHeartbeat
+from tests.conftest import ROOT
 from tests.intake.factories import GOOD_FORM, grants, reading_of, requests_of, submit
 
 
@@ -87,6 +91,65 @@ def test_a_worker_whose_lease_expired_writes_nothing(service):
         pipeline.conclude(service.db, stale, reading_of(GOOD_FORM))
 
     assert grants(service) == 1
+
+
+def _claimed_a_while_ago(service, submission_id: int, worker: str, *, beating: bool) -> None:
+    """The claim is older than a heartbeat may be; ``worker`` beats or not."""
+    a_minute_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    with service.db.session() as session:
+        session.execute(
+            update(Submission)
+            .where(Submission.id == submission_id)
+            .values(claimed_at=a_minute_ago, claimed_by=worker)
+        )
+    if beating:
+        workers.beat(service.db, worker, "intake")
+    else:  # it beat once, a minute ago, and died
+        with service.db.session() as session:
+            session.add(WorkerHeartbeat(name=worker, queue="intake", last_seen=a_minute_ago))
+
+
+def test_a_dead_workers_claim_is_handed_back_without_waiting_for_the_lease(service):
+    submission_id = submit(service)
+    stale = pipeline.claim(service.db, submission_id, worker="w1@host")
+    _claimed_a_while_ago(service, submission_id, "w1@host", beating=False)
+
+    assert sweeper.stranded(service.db, resend_after_s=3600, lease_s=600) == [submission_id]
+    fresh = pipeline.claim(service.db, submission_id, worker="w2@host")
+    pipeline.conclude(service.db, fresh, reading_of(GOOD_FORM))
+    with pytest.raises(pipeline.ClaimLost):  # were it only slow, it writes nothing
+        pipeline.conclude(service.db, stale, reading_of(GOOD_FORM))
+
+    assert grants(service) == 1
+    with service.db.session() as session:
+        expired = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.event == "claim expired")
+        ).one()
+    assert expired == {"worker": "w1@host", "heartbeat_stopped": True}
+
+
+def test_a_live_workers_claim_stays_with_it(service):
+    submission_id = submit(service)
+    pipeline.claim(service.db, submission_id, worker="w1@host")
+    _claimed_a_while_ago(service, submission_id, "w1@host", beating=True)
+
+    assert sweeper.stranded(service.db, resend_after_s=3600, lease_s=600) == []
+    assert pipeline.claim(service.db, submission_id, worker="w2@host") is None
+
+
+def test_a_message_sent_again_takes_over_the_work_of_a_dead_worker(service):
+    submission_id = submit(service, (ROOT / "sample_forms" / "applied_gp_partner.pdf").read_bytes())
+    pipeline.claim(service.db, submission_id, worker="w1@host")
+    _claimed_a_while_ago(service, submission_id, "w1@host", beating=False)
+
+    references = pipeline.handle(service, submission_id, worker="w2@host")
+
+    (request,) = requests_of(service, submission_id)
+    assert references == [request.reference]
+    assert request.status in ("applied", "rejected", "review")
+    assert request.fields["org_code"] == "A81001"
+    with service.db.session() as session:
+        assert session.get(Submission, submission_id).claimed_by == "w2@host"
 
 
 def test_the_sweeper_resends_unclaimed_work_once_per_interval(service):
@@ -234,8 +297,6 @@ def test_a_file_that_keeps_stopping_the_reader_is_set_aside_unread(service):
 
 
 def test_a_real_file_is_read_in_the_bounded_reader_and_decided(service):
-    from tests.conftest import ROOT
-
     good = (ROOT / "sample_forms" / "applied_gp_partner.pdf").read_bytes()
     submission_id = submit(service, good)
 
