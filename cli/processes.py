@@ -33,7 +33,10 @@ def worker(concurrency: int | None, beat: bool, quiet: bool) -> None:
     app = context.when_the_database_answers(lambda: context.app(settings))
     name = f"intake-{os.getpid()}@{socket.gethostname()}"
     argv = ["--quiet"] if quiet else []
-    argv += ["worker", "-Q", settings.queue, "-n", name]
+    # No gossip or mingle: workers share nothing but the database, and
+    # mingle's second of waiting for neighbours would be spent at every
+    # start and every reconnect.
+    argv += ["worker", "-Q", settings.queue, "-n", name, "--without-gossip", "--without-mingle"]
     argv += ["--loglevel", "WARNING" if quiet else "INFO"]
     argv += ["--concurrency", str(concurrency or os.cpu_count() or 1)]
     if beat:

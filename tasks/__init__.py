@@ -35,6 +35,11 @@ def celery_config(settings: Settings) -> dict:
         "task_time_limit": max(5, int(settings.claim_lease_s * 0.8)),
         "task_default_queue": settings.queue,
         "broker_connection_retry_on_startup": True,
+        # When the broker goes away mid-task the task runs on: its decision
+        # is committed to the database, which does not need the broker, and
+        # the message sent again finds it done. (Cancelling it would leave
+        # a live worker's claim to wait out the lease.)
+        "worker_cancel_long_running_tasks_on_connection_loss": False,
         "worker_hijack_root_logger": False,
         "task_publish_retry_policy": {
             "max_retries": 2,
@@ -59,6 +64,9 @@ def celery_config(settings: Settings) -> dict:
     }
     if settings.broker_url:
         config["broker_url"] = settings.broker_url
+        # kombu's Redis transport, mended so a Redis restart never stops a
+        # worker (tasks.broker).
+        config["broker_transport"] = "tasks.broker:RedisTransport"
         # A message not acknowledged within this time goes back on the queue:
         # longer than any task may run.
         config["broker_transport_options"] = {"visibility_timeout": settings.claim_lease_s * 2}

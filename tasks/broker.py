@@ -1,4 +1,6 @@
-"""The embedded broker: kombu's filesystem transport, each message written
+"""The brokers, each mended where kombu lets a worker die.
+
+The embedded broker: kombu's filesystem transport, each message written
 whole before it can be seen.
 
 kombu's own transport creates the message file in the queue folder and then
@@ -7,18 +9,33 @@ dies with ``JSONDecodeError`` (kombu#1551). Here a message is written and
 flushed to disk under a staging folder beside the queue, then renamed into
 the queue folder in one step (``os.replace``, atomic within a file system),
 so a reader only ever finds whole messages.
+
+Redis: when Redis goes away while a worker holds unacknowledged messages,
+Celery closes the connection. Closing its channel tries to put those
+messages back, and a task that ends a moment later tries to acknowledge its
+message, both through a connection that is already released; kombu raises
+``AttributeError`` and the worker exits for good ("Unrecoverable error").
+Here a closed channel raises the connection error kombu and Celery already
+handle (the acknowledgement is logged as lost), and closing leaves the
+unacknowledged messages where they are: Redis hands them out again after
+the visibility timeout, a task whose message comes twice finds its work
+done, and the sweeper re-sends any submission still undecided long before.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from time import monotonic
 
+import redis as redis_client
 from kombu.exceptions import ChannelError
-from kombu.transport import filesystem
+from kombu.transport import filesystem, redis
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
+
+log = logging.getLogger(__name__)
 
 
 class Channel(filesystem.Channel):
@@ -52,3 +69,41 @@ class Transport(filesystem.Transport):
     """kombu's filesystem transport with :class:`Channel`."""
 
     Channel = Channel
+
+
+class RedisQoS(redis.QoS):
+    """Leaves unacknowledged messages in Redis when the connection is gone."""
+
+    def restore_unacked(self, client=None) -> None:
+        if client is None and self.channel.released:
+            log.warning(
+                "the broker connection is gone: %d unacknowledged message(s) are left "
+                "for Redis to hand out again",
+                len(self._delivered),
+            )
+            self._delivered.clear()
+            return
+        super().restore_unacked(client)
+
+
+class RedisChannel(redis.Channel):
+    """kombu's Redis channel with :class:`RedisQoS`, which says a closed
+    connection is one."""
+
+    QoS = RedisQoS
+
+    @property
+    def released(self) -> bool:
+        """Whether the connection this channel belongs to is closed."""
+        return self.connection is None or self.connection.client is None
+
+    def _connparams(self, asynchronous: bool = False) -> dict:
+        if self.released:
+            raise redis_client.ConnectionError("the broker connection is closed")
+        return super()._connparams(asynchronous=asynchronous)
+
+
+class RedisTransport(redis.Transport):
+    """kombu's Redis transport with :class:`RedisChannel`."""
+
+    Channel = RedisChannel

@@ -179,6 +179,38 @@ def test_uploads_while_redis_is_down_are_kept_and_decided_when_it_returns(
     assert_decided_exactly_once(intake, ids)
 
 
+def test_no_worker_exits_when_redis_restarts_while_tasks_ack(
+    app, fault_settings, private_redis, start_worker
+):
+    intake = app.extensions["intake"]
+    worker = start_worker(fault_settings, intake)
+    ids: list[int] = []
+    for restart in range(1, 9):
+        batch = [
+            (name, data + f"\n%{restart}-{n}\n".encode())
+            for n, (name, data) in enumerate(sample_files() * 3)
+        ]
+        ids += submit_files(app, batch)
+        time.sleep(0.1 * restart)  # some decided and acked, some in flight
+        private_redis.stop()
+        wait_for_log(worker.log, "Connection to broker lost", times=restart)
+        private_redis.start()
+        wait_for_log(worker.log, "Connected to ", times=restart + 1)
+
+    wait_until_done(intake, ids, timeout=120)
+    assert_decided_exactly_once(intake, ids)
+    log = worker.log.read_text(errors="replace")
+    assert worker.proc.poll() is None, log[-3000:]
+    assert "Unrecoverable error" not in log, log[-3000:]
+
+
+def wait_for_log(path, text: str, *, times: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while path.read_text(errors="replace").count(text) < times:
+        assert time.monotonic() < deadline, f"{text!r} not logged {times} times"
+        time.sleep(0.05)
+
+
 def test_queued_work_lost_in_a_redis_flush_is_sent_again_by_the_sweeper(
     app, fault_settings, private_redis, start_worker
 ):

@@ -7,9 +7,12 @@ import threading
 import time
 from queue import Empty
 
+import pytest
 from kombu import Connection
 
-from tasks.broker import Transport
+from tasks import celery_config
+from tasks.broker import RedisTransport, Transport
+from tests.conftest import make_settings
 
 
 def _connection(folder) -> Connection:
@@ -62,10 +65,29 @@ def test_a_reader_racing_many_writers_gets_every_message_whole(tmp_path):
 
 
 def test_the_service_uses_it_for_the_embedded_broker(tmp_path):
-    from tasks import celery_config
-    from tests.conftest import make_settings
-
     config = celery_config(make_settings(tmp_path))
     assert config["broker_transport"] == "tasks.broker:Transport"
     assert Connection(config["broker_url"], transport=config["broker_transport"]).transport_cls
     assert issubclass(Transport, object) and json.dumps(config["broker_transport_options"])
+
+
+def test_the_service_uses_the_mended_redis_transport(tmp_path, redis_server):
+    config = celery_config(make_settings(tmp_path, broker_url=redis_server))
+
+    with Connection(config["broker_url"], transport=config["broker_transport"]) as connection:
+        assert isinstance(connection.transport, RedisTransport)
+        assert connection.default_channel.client.ping()
+
+
+def test_a_released_redis_connection_is_reported_as_a_connection_error(redis_server):
+    connection = Connection(redis_server, transport=RedisTransport)
+    channel = connection.default_channel
+    channel.qos._delivered["tag"] = "a message in flight"
+    connection.release()
+
+    # kombu (closing the channel) and Celery (acknowledging a message) catch
+    # these; an AttributeError here stopped the worker.
+    with pytest.raises(tuple(RedisTransport.connection_errors)):
+        channel._connparams()
+    channel.qos.restore_unacked()
+    assert not channel.qos._delivered
