@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -37,6 +37,10 @@ def init_app(app: Flask) -> None:
                 f"{RETRY_AFTER_S} seconds.",
             )
         else:
+            # The page must not reach for the database itself: a signed-in
+            # caseworker's account is not loaded (the page shows them as
+            # signed out), or loading it would fail again and answer 500.
+            g._login_user = current_app.login_manager.anonymous_user()
             body, status = render_template("unavailable.html"), 503
         response = app.make_response((body, status))
         response.headers["Retry-After"] = str(RETRY_AFTER_S)
