@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench soak chaos clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: install
 ## make bench: the benchmark (not part of the tests); writes bench/results.json
 bench: install
 	$(BIN)/python -m bench
+
+## make soak: 2,000 forms through `intake serve` on the embedded default (minutes)
+soak: install
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

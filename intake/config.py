@@ -37,7 +37,7 @@ class Settings:
     #: sweeper hands it to another worker.
     claim_lease_s: int = 600
     #: Seconds between sweeps for received-but-unfinished submissions.
-    sweep_interval_s: int = 30
+    sweep_interval_s: int = 15
     #: Seconds after which an unclaimed submission's message is sent again.
     resend_after_s: int = 120
     max_upload_bytes: int = 20_000_000

@@ -83,7 +83,7 @@ def celery_config(settings: Settings) -> dict:
             "staging_folder": str(folder / "staging"),
             "processed_folder": str(folder / "processed"),
             "control_folder": str(folder / "control"),
-            "polling_interval": 0.2,
+            "polling_interval": 0.05,
         }
         # The filesystem transport has no broadcast channel for remote control.
         config["worker_enable_remote_control"] = False

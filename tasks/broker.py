@@ -35,6 +35,8 @@ from kombu.transport import filesystem, redis
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
+from intake.config import Settings
+
 log = logging.getLogger(__name__)
 
 
@@ -107,3 +109,22 @@ class RedisTransport(redis.Transport):
     """kombu's Redis transport with :class:`RedisChannel`."""
 
     Channel = RedisChannel
+
+
+def broker_forgot(settings: Settings) -> bool:
+    """Whether the broker has lost what it held since this was last asked:
+    Redis keeps nothing on disk, so a restart empties its queue. A mark left
+    in Redis is gone after a restart (or a flush); then every file still
+    waiting must be sent again now. The embedded broker's messages are files
+    and survive; an unreachable broker cannot be sent to, so neither counts."""
+    if settings.broker_url is None:
+        return False
+    client = redis_client.Redis.from_url(
+        settings.broker_url, socket_connect_timeout=1, socket_timeout=1
+    )
+    try:
+        return bool(client.set(f"intake:{settings.queue}:remembers", "1", nx=True))
+    except redis_client.RedisError:
+        return False
+    finally:
+        client.close()

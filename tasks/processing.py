@@ -14,6 +14,7 @@ from intake.ingest import mailbox, watch
 from intake.mail import outbox
 from intake.mail.settings import mailbox_settings, smtp_settings
 from intake.service import Intake
+from tasks.broker import broker_forgot
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +51,15 @@ def process_submission(self, submission_id: int) -> None:
 
 @shared_task(name="tasks.sweep")
 def sweep() -> int:
-    """Re-send submissions whose message was lost or whose worker died."""
+    """Re-send submissions whose message was lost or whose worker died
+    (every waiting one at once when the broker has lost its queue)."""
     intake = _intake()
     settings = intake.settings
+    forgot = broker_forgot(settings)
     ids = sweeper.stranded(
-        intake.db, resend_after_s=settings.resend_after_s, lease_s=settings.claim_lease_s
+        intake.db,
+        resend_after_s=0 if forgot else settings.resend_after_s,
+        lease_s=settings.claim_lease_s,
     )
     for submission_id in ids:
         enqueue(submission_id)

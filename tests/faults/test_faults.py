@@ -225,6 +225,27 @@ def test_queued_work_lost_in_a_redis_flush_is_sent_again_by_the_sweeper(
     assert_decided_exactly_once(intake, ids)
 
 
+def test_work_lost_when_redis_restarts_is_sent_again_at_the_next_sweep(
+    tmp_path, private_redis, start_worker
+):
+    # A message is re-sent after two minutes; a restart is known at once.
+    settings = make_settings(
+        tmp_path, broker_url=private_redis.url, sweep_interval_s=1, resend_after_s=600
+    )
+    app = create_app({"INTAKE_SETTINGS": settings})
+    intake = app.extensions["intake"]
+    import_directory(intake.db, SAMPLES / "directory")
+    with app.app_context():
+        ids = submit_files(app, sample_files())
+    private_redis.stop()  # Redis keeps nothing on disk: the queue is gone
+    private_redis.start()
+
+    start_worker(settings, intake)
+
+    wait_until_done(intake, ids, timeout=60)
+    assert_decided_exactly_once(intake, ids)
+
+
 def test_a_crash_between_commit_and_publish_is_delivered_once(app, fault_settings, start_worker):
     intake = app.extensions["intake"]
     ids = submit_files(app, sample_files(), publish=False)  # committed, never published

@@ -8,10 +8,11 @@ import time
 from queue import Empty
 
 import pytest
+import redis
 from kombu import Connection
 
 from tasks import celery_config
-from tasks.broker import RedisTransport, Transport
+from tasks.broker import RedisTransport, Transport, broker_forgot
 from tests.conftest import make_settings
 
 
@@ -91,3 +92,15 @@ def test_a_released_redis_connection_is_reported_as_a_connection_error(redis_ser
         channel._connparams()
     channel.qos.restore_unacked()
     assert not channel.qos._delivered
+
+
+def test_the_sweeper_knows_when_redis_has_lost_its_queue(tmp_path, redis_server):
+    settings = make_settings(tmp_path, broker_url=redis_server)
+    mark = f"intake:{settings.queue}:remembers"
+
+    first, again = broker_forgot(settings), broker_forgot(settings)
+    redis.Redis.from_url(redis_server).delete(mark)  # as a restart or a flush does
+    after_restart = broker_forgot(settings)
+
+    assert (first, again, after_restart) == (True, False, True)
+    assert broker_forgot(make_settings(tmp_path)) is False  # the embedded broker keeps files
