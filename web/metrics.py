@@ -13,7 +13,12 @@ from collections.abc import Iterator
 
 from flask import Blueprint, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 
 from intake import workers
 from intake.submissions import queries
@@ -29,6 +34,7 @@ class ServiceCollector:
         intake = intake_service()
         with intake.db.session() as session:
             counts = queries.service_counts(session)
+            durations = queries.durations(session)
         received = CounterMetricFamily(
             "intake_forms_received", "Files accepted, per channel", labels=["channel"]
         )
@@ -47,6 +53,17 @@ class ServiceCollector:
         for code, count in sorted(counts["reasons"].items()):
             reasons.add_metric([code], count)
         yield reasons
+        for name, doc in (
+            ("read", "Seconds the reader took over each file"),
+            ("decision", "Seconds from a file's acceptance to the service's decision"),
+        ):
+            found = durations[name]
+            yield HistogramMetricFamily(
+                f"intake_{name}_seconds",
+                doc,
+                buckets=[(str(b), n) for b, n in found.buckets] + [("+Inf", found.count)],
+                sum_value=found.total,
+            )
         live = workers.live_workers(intake.db, intake.settings.queue)
         yield GaugeMetricFamily("intake_workers_live", "Workers that beat lately", value=live)
         waited = workers.oldest_undecided_s(intake.db) or 0.0

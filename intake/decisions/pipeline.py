@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -153,6 +154,7 @@ def handle(service: Intake, submission_id: int, worker: str | None = None) -> li
     if row is None or row.state == SubmissionState.DONE:
         return None
     path = service.store.path(row.stored_name)
+    started = time.monotonic()
     if row.state == SubmissionState.RECEIVED:
         pending = begin_bounded(path, service.limits, service.sandbox)
         work = claim(db, submission_id, worker)
@@ -166,7 +168,10 @@ def handle(service: Intake, submission_id: int, worker: str | None = None) -> li
         pending = begin_bounded(path, service.limits, service.sandbox)
     try:
         reading = _reading(work, pending, settings.quarantine_after)
-        return conclude(db, work, reading, sample_share=settings.sample_share)
+        read_seconds = time.monotonic() - started
+        return conclude(
+            db, work, reading, sample_share=settings.sample_share, read_seconds=read_seconds
+        )
     except ClaimLost:
         raise
     except Exception as exc:
@@ -190,15 +195,22 @@ def _reading(
 
 
 def conclude(
-    db: Database, work: Claim, reading: DocumentReading | ReadError, *, sample_share: float = 0.0
+    db: Database,
+    work: Claim,
+    reading: DocumentReading | ReadError,
+    *,
+    sample_share: float = 0.0,
+    read_seconds: float | None = None,
 ) -> list[str]:
     """Record the decision for every form in one transaction (see module doc).
 
     An applied request is sampled for a caseworker's second look with
-    probability ``sample_share``.
+    probability ``sample_share``. ``read_seconds`` (how long the reading
+    took) and each request's wait since the file was accepted are kept for
+    the service's metrics.
     """
     with db.session() as session:
-        received_on = session.execute(
+        fenced = session.execute(
             update(Submission)
             .where(
                 Submission.id == work.submission_id,
@@ -208,11 +220,14 @@ def conclude(
             .values(
                 state=SubmissionState.DONE,
                 page_count=None if isinstance(reading, ReadError) else reading.page_count,
+                read_seconds=read_seconds,
             )
-            .returning(Submission.received_on)
-        ).scalar_one_or_none()
-        if received_on is None:
+            .returning(Submission.received_on, Submission.received_at)
+        ).one_or_none()
+        if fenced is None:
             raise ClaimLost(f"submission {work.submission_id} was taken over")
+        received_on, received_at = fenced
+        accepted = received_at if received_at.tzinfo else received_at.replace(tzinfo=dt.UTC)
         first = session.scalars(
             select(Request).where(
                 Request.submission_id == work.submission_id, Request.form_index == 0
@@ -224,12 +239,12 @@ def conclude(
             if reading.cause:
                 log.warning("submission %s unreadable: %s", work.submission_id, reading.cause)
             finding = Finding(ReasonCode(reading.code), detail=reading.message)
-            _record_unread(session, first, finding, **cause)
+            _record_unread(session, first, finding, accepted, **cause)
         elif not reading.forms:
             code = (
                 ReasonCode.OCR_UNAVAILABLE if reading.ocr_unavailable else ReasonCode.FORM_NOT_FOUND
             )
-            _record_unread(session, first, Finding(code))
+            _record_unread(session, first, Finding(code), accepted)
         else:
             for index, form in enumerate(reading.forms):
                 if index:
@@ -245,20 +260,23 @@ def conclude(
                     decided.append(request)
                 else:
                     request = first
-                _verify_form(session, received_on, request, form, reading, sample_share)
+                _verify_form(session, received_on, accepted, request, form, reading, sample_share)
         return [r.reference for r in decided if r.reference]
 
 
-def _record_unread(session: Session, request: Request, finding: Finding, **detail: str) -> None:
+def _record_unread(
+    session: Session, request: Request, finding: Finding, accepted: dt.datetime, **detail: str
+) -> None:
     verdict = unread((finding,))
     request.fields = verdict.fields
     request.confidence = verdict.confidence
-    _record(session, request, verdict, **detail)
+    _record(session, request, verdict, accepted, **detail)
 
 
 def _verify_form(
     session: Session,
     received_on: dt.date,
+    accepted: dt.datetime,
     request: Request,
     form: FormReading,
     reading: DocumentReading,
@@ -279,12 +297,17 @@ def _verify_form(
     request.confidence = verdict.confidence
     request.pages = list(form.pages)
     notes = _reading_notes(reading.warnings, form.pages)
-    _record(session, request, verdict, method=form.method, **notes)
+    _record(session, request, verdict, accepted, method=form.method, **notes)
     if verdict.outcome is Outcome.APPLIED:
         oversight.maybe_sample(session, request, sample_share)
 
 
-def _record(session: Session, request: Request, verdict: Verdict, **detail: object) -> None:
+def _record(
+    session: Session, request: Request, verdict: Verdict, accepted: dt.datetime, **detail: object
+) -> None:
+    """Record the service's decision, and how long it came after the file
+    was accepted."""
+    request.decision_seconds = (utcnow() - accepted).total_seconds()
     reasons = [r.as_dict() for r in verdict.reasons]
     record_decision(
         session,

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -84,6 +85,8 @@ class Submission(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     page_count: Mapped[int | None] = mapped_column(Integer)
+    #: Seconds the reader took over the file (on its last try).
+    read_seconds: Mapped[float | None] = mapped_column(Float)
 
     requests: Mapped[list[Request]] = relationship(
         back_populates="submission", order_by="Request.form_index"
@@ -117,6 +120,8 @@ class Request(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(120))
+    #: Seconds from the file's acceptance to the service's decision.
+    decision_seconds: Mapped[float | None] = mapped_column(Float)
     #: A caseworker's note when they applied or rejected a review request.
     decision_note: Mapped[str | None] = mapped_column(Text)
     #: When a review request passed the ageing limit and was escalated.

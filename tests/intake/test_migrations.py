@@ -25,17 +25,26 @@ def test_the_migrations_build_the_schema_the_models_describe(database_url):
     assert differences == []
 
 
-def test_a_database_of_the_previous_version_gains_the_claims_worker(database_url):
+def test_a_database_of_an_earlier_version_gains_the_new_columns(database_url):
     db = Database(database_url)
     try:
         config = alembic_config(db.engine)
         with db.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "0002")
-        before = {c["name"] for c in inspect(db.engine).get_columns("submissions")}
+        before = _columns(db, "submissions", "requests")
         upgrade(db.engine)
-        after = {c["name"] for c in inspect(db.engine).get_columns("submissions")}
+        after = _columns(db, "submissions", "requests")
     finally:
         db.dispose()
 
-    assert after - before == {"claimed_by"}
+    assert after - before == {
+        "submissions.claimed_by",
+        "submissions.read_seconds",
+        "requests.decision_seconds",
+    }
+
+
+def _columns(db: Database, *tables: str) -> set[str]:
+    found = inspect(db.engine)
+    return {f"{table}.{c['name']}" for table in tables for c in found.get_columns(table)}
