@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bench.servers import free_port
 from intake.accounts.services import create_api_token
 from intake.audit import AuditEvent
 from intake.config import Settings
@@ -44,12 +44,6 @@ FORMS = [
     "rejected_field_missing.pdf",
 ]
 DECIDED = ("applied", "rejected", "review")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -165,11 +159,13 @@ class Traffic:
             intake.db.dispose()
         return cls(served, tokens)
 
-    def send(self, forms: int, clients: int, *, until: float | None = None) -> None:
+    def send(
+        self, forms: int, clients: int, *, until: float | None = None, rate: float | None = None
+    ) -> None:
         """Send ``forms`` distinct forms from ``clients`` threads, each sending
-        as fast as it is answered. An answer of 429 or 503 (or none at all) is
-        counted and the form sent again after ``Retry-After``, as a client
-        that honours it would."""
+        as fast as it is answered, or together about ``rate`` forms a second.
+        An answer of 429 or 503 (or none at all) is counted and the form sent
+        again after ``Retry-After``, as a client that honours it would."""
         samples = [(name, (SAMPLES / name).read_bytes()) for name in FORMS]
         budget = itertools.count()
 
@@ -189,6 +185,8 @@ class Traffic:
                     time.sleep(retry_after)
                 if until is not None and time.monotonic() > until:
                     return
+                if rate:
+                    time.sleep(clients / rate)
 
         threads = [threading.Thread(target=client) for _ in range(clients)]
         for thread in threads:
@@ -277,6 +275,20 @@ def outcome(intake: Intake, references: list[str]) -> dict[str, Any]:
         "wait_p95_s": round(waits[int(len(waits) * 0.95) - 1], 2) if waits else None,
         "wait_max_s": round(waits[-1], 2) if waits else None,
     }
+
+
+def wrong(found: dict[str, Any]) -> list[str]:
+    """What :func:`outcome` found amiss, in words (empty when all is well)."""
+    return [
+        f"{found[key]} {words}"
+        for key, words in (
+            ("lost", "accepted forms lost"),
+            ("undecided", "requests left undecided"),
+            ("decided_twice", "requests decided twice"),
+            ("granted_twice", "requests granted twice"),
+        )
+        if found[key]
+    ]
 
 
 def _utc(value: dt.datetime) -> dt.datetime:

@@ -11,7 +11,7 @@ import re
 import time
 
 from bench import results
-from bench.served import Served, Traffic, outcome, wait_until_decided
+from bench.served import Served, Traffic, outcome, wait_until_decided, wrong
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -56,16 +56,13 @@ def main(argv: list[str] | None = None) -> None:
     }
     results.merge(figures)
     print(results.table(figures))
-    failed = (
-        figures["soak_worker_deaths"]
-        or found["lost"]
-        or found["undecided"]
-        or found["decided_twice"]
-        or found["granted_twice"]
-        or found["accepted"] != args.forms
-    )
+    failed = wrong(found)
+    if figures["soak_worker_deaths"]:
+        failed.append(f"{figures['soak_worker_deaths']} worker deaths")
+    if found["accepted"] != args.forms:
+        failed.append(f"{found['accepted']} of {args.forms} forms accepted")
     if failed:
-        raise SystemExit(f"the soak failed; the service's log is in {served.folder}")
+        raise SystemExit(f"the soak failed: {'; '.join(failed)} (logs in {served.folder})")
     served.remove()
     print("\nevery form decided, no worker died")
 
