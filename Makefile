@@ -38,5 +38,9 @@ bench: install
 soak: install
 	$(BIN)/python -m bench.soak
 
+## make chaos: the service on Redis and PostgreSQL while workers, Redis and PostgreSQL are broken (minutes)
+chaos: install
+	$(BIN)/python -m bench.chaos
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
+from bench.servers import free_port
 from intake import workers
 from intake.accounts.services import create_api_token
 from intake.directory.services import import_directory
@@ -22,7 +23,6 @@ from intake.service import Intake
 from intake.submissions.models import Submission, SubmissionState
 from intake.workers import WorkerHeartbeat
 from tests.conftest import ROOT, make_settings, settings_env
-from tests.faults.conftest import free_port
 
 SAMPLES = ROOT / "sample_forms"
 FORMS = ["applied_gp_partner.pdf", "rejected_org_closed.pdf", "review_user_admin_exists.pdf"]
