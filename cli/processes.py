@@ -17,6 +17,8 @@ from intake.accounts.models import User
 from intake.service import Intake
 from tasks.worker import install_worker_hooks
 
+LANES = ("both", "fast", "heavy")
+
 
 @click.command()
 @click.option("--concurrency", "-c", type=int, default=None, help="Worker processes.")
@@ -26,9 +28,19 @@ from tasks.worker import install_worker_hooks
     show_default=True,
     help="Also run the schedule (the sweeper) in this worker.",
 )
+@click.option(
+    "--lane",
+    type=click.Choice(LANES),
+    default="both",
+    show_default=True,
+    help="fast: ordinary forms; heavy: files that need OCR or long reading; both.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Log only warnings and errors.")
-def worker(concurrency: int | None, beat: bool, quiet: bool) -> None:
-    """Run a worker: takes submissions off the queue and decides them."""
+def worker(concurrency: int | None, beat: bool, lane: str, quiet: bool) -> None:
+    """Run a worker: takes submissions off the queue and decides them.
+
+    A worker of each lane keeps slow files from holding ordinary forms up;
+    one worker of both lanes is enough where that does not matter."""
     settings = context.settings()
     app = context.when_the_database_answers(lambda: context.app(settings))
     name = f"intake-{os.getpid()}@{socket.gethostname()}"
@@ -36,7 +48,10 @@ def worker(concurrency: int | None, beat: bool, quiet: bool) -> None:
     # No gossip or mingle: workers share nothing but the database, and
     # mingle's second of waiting for neighbours would be spent at every
     # start and every reconnect.
-    argv += ["worker", "-Q", settings.queue, "-n", name, "--without-gossip", "--without-mingle"]
+    queues = {"fast": [settings.queue], "heavy": [settings.heavy_queue]}.get(
+        lane, [settings.queue, settings.heavy_queue]
+    )
+    argv += ["worker", "-Q", ",".join(queues), "-n", name, "--without-gossip", "--without-mingle"]
     argv += ["--loglevel", "WARNING" if quiet else "INFO"]
     argv += ["--concurrency", str(concurrency or os.cpu_count() or 1)]
     if beat:
@@ -74,15 +89,19 @@ def beat() -> None:
     type=int,
     default=2,
     show_default=True,
-    help="Worker processes beside the web server.",
+    help="Worker processes for ordinary forms beside the web server (and one for "
+    "files that need OCR or long reading).",
 )
 def serve(workers: int) -> None:
-    """Run the web server and a worker together (the single-machine default).
-    It brings the database's schema up to date first."""
+    """Run the web server and the workers together (the single-machine
+    default). It brings the database's schema up to date first."""
     settings = context.settings()
     app = context.app(settings, migrate=True)
     # Kept running: a worker that dies is started again, and the log says so.
-    worker = Supervised(worker_command(workers), "the worker").start()
+    fast = Supervised(worker_command(workers, lane="fast"), "the worker").start()
+    heavy = Supervised(
+        worker_command(1, lane="heavy", beat=False), "the heavy lane's worker"
+    ).start()
     url = f"http://{settings.web_host}:{settings.web_port}/"
     click.echo(
         f"\nintake is running at {url}\n"
@@ -104,12 +123,17 @@ def serve(workers: int) -> None:
     try:
         waitress_serve(app, host=settings.web_host, port=settings.web_port, threads=8, _quiet=True)
     finally:
-        worker.stop()
+        fast.stop()
+        heavy.stop()
 
 
-def worker_command(concurrency: int) -> list[str]:
+def worker_command(concurrency: int, *, lane: str = "both", beat: bool = True) -> list[str]:
     """The command line of a quiet worker process started beside another command."""
-    return [sys.executable, "-m", "cli", "worker", "--quiet", "--concurrency", str(concurrency)]
+    return [
+        *(sys.executable, "-m", "cli", "worker", "--quiet"),
+        *("--concurrency", str(concurrency), "--lane", lane),
+        *(() if beat else ("--no-beat",)),
+    ]
 
 
 def _has_users(intake: Intake) -> bool:

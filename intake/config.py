@@ -45,6 +45,10 @@ class Settings:
     #: Bounds on the child process that reads each PDF.
     reader_memory_mb: int = 1536
     reader_timeout_s: int = 120
+    #: The fast lane reads ordinary forms; a file it cannot read within this
+    #: many seconds (or that needs OCR, or holds far more drawing than a
+    #: form) waits in the heavy lane instead of holding ordinary forms up.
+    fast_read_s: int = 3
     #: A file whose reading crashed (or whose worker died) this many times is
     #: set aside unread.
     quarantine_after: int = 3
@@ -92,6 +96,11 @@ class Settings:
         """The embedded broker's message folder."""
         return self.data_dir / "broker"
 
+    @property
+    def heavy_queue(self) -> str:
+        """The heavy lane's queue: files that need OCR or long reading."""
+        return f"{self.queue}.heavy"
+
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with some settings replaced (tests use this)."""
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -124,6 +133,7 @@ class Settings:
                 env, "INTAKE_READER_MEMORY_MB", cls.reader_memory_mb, minimum=1024
             ),
             reader_timeout_s=_int(env, "INTAKE_READER_TIMEOUT_S", cls.reader_timeout_s, minimum=5),
+            fast_read_s=_int(env, "INTAKE_FAST_READ_S", cls.fast_read_s, minimum=1),
             quarantine_after=_int(env, "INTAKE_QUARANTINE_AFTER", cls.quarantine_after, minimum=1),
             review_escalate_after_days=_int(
                 env, "INTAKE_REVIEW_ESCALATE_AFTER_DAYS", cls.review_escalate_after_days, minimum=1

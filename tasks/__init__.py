@@ -34,6 +34,8 @@ def celery_config(settings: Settings) -> dict:
         # submission handed to another worker is never decided twice at once.
         "task_time_limit": max(5, int(settings.claim_lease_s * 0.8)),
         "task_default_queue": settings.queue,
+        # The heavy lane has a queue of its own (see intake.decisions.pipeline.handle).
+        "task_routes": {"tasks.process_heavy": {"queue": settings.heavy_queue}},
         "broker_connection_retry_on_startup": True,
         # When the broker goes away mid-task the task runs on: its decision
         # is committed to the database, which does not need the broker, and

@@ -27,26 +27,47 @@ def _intake() -> Intake:
 
 
 def enqueue(submission_id: int) -> None:
-    """Send a submission to the queue; if the broker is down, say so and let
-    the sweeper send it later (the row is already committed)."""
+    """Send a submission to the queue (the fast lane); if the broker is down,
+    say so and let the sweeper send it later (the row is already committed)."""
+    _send(process_submission, submission_id)
+
+
+def enqueue_heavy(submission_id: int) -> None:
+    """Send a submission to the heavy lane's queue."""
+    _send(process_heavy, submission_id)
+
+
+def _send(task, submission_id: int) -> None:
     try:
-        process_submission.apply_async(args=[submission_id], retry=True)
+        task.apply_async(args=[submission_id], retry=True)
     except Exception as exc:  # the broker is unreachable: the sweeper resends
         log.warning("could not enqueue submission %s (%s); the sweeper will", submission_id, exc)
 
 
 @shared_task(bind=True, name="tasks.process_submission", max_retries=len(BACKOFF))
 def process_submission(self, submission_id: int) -> None:
-    """Claim, read and decide one submission (a duplicate message does nothing)."""
+    """Claim, read and decide one submission in the fast lane (a duplicate
+    message does nothing; a file too heavy for it goes to the heavy lane)."""
+    _process(self, submission_id, heavy_lane=enqueue_heavy)
+
+
+@shared_task(bind=True, name="tasks.process_heavy", max_retries=len(BACKOFF))
+def process_heavy(self, submission_id: int) -> None:
+    """Claim, read and decide one submission in the heavy lane (OCR, or long
+    reading), where it holds up no ordinary form."""
+    _process(self, submission_id, heavy_lane=None)
+
+
+def _process(task, submission_id: int, heavy_lane) -> None:
     intake = _intake()
     try:
-        pipeline.handle(intake, submission_id, worker=self.request.hostname)
+        pipeline.handle(intake, submission_id, worker=task.request.hostname, heavy_lane=heavy_lane)
     except pipeline.ClaimLost:
         log.warning("submission %s was taken over by another worker", submission_id)
     except Exception as exc:  # the claim was given back: try again later
         log.exception("submission %s failed", submission_id)
-        countdown = BACKOFF[min(self.request.retries, len(BACKOFF) - 1)]
-        raise self.retry(exc=exc, countdown=countdown) from exc
+        countdown = BACKOFF[min(task.request.retries, len(BACKOFF) - 1)]
+        raise task.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task(name="tasks.sweep")

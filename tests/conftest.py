@@ -110,6 +110,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         INTAKE_CLAIM_LEASE_S=str(settings.claim_lease_s),
         INTAKE_READER_MEMORY_MB=str(settings.reader_memory_mb),
         INTAKE_READER_TIMEOUT_S=str(settings.reader_timeout_s),
+        INTAKE_FAST_READ_S=str(settings.fast_read_s),
         INTAKE_QUARANTINE_AFTER=str(settings.quarantine_after),
     )
     if settings.broker_url:
@@ -120,17 +121,24 @@ def settings_env(settings: Settings) -> dict[str, str]:
 class WorkerProcess:
     """A real ``intake worker`` process, started and stopped by a test."""
 
-    def __init__(self, settings: Settings, log: Path, concurrency: int = 2) -> None:
+    def __init__(
+        self, settings: Settings, log: Path, concurrency: int = 2, lane: str = "both"
+    ) -> None:
         self.settings = settings
         self.log = log
         self.concurrency = concurrency
+        self.lane = lane
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, intake: Intake, timeout: float = 180) -> WorkerProcess:
         before = workers.live_workers(intake.db, self.settings.queue)
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "cli", "worker", "--concurrency", str(self.concurrency)],
+                [
+                    *(sys.executable, "-m", "cli", "worker"),
+                    *("--concurrency", str(self.concurrency), "--lane", self.lane),
+                    *(("--no-beat",) if self.lane == "heavy" else ()),
+                ],
                 env=settings_env(self.settings),
                 cwd=ROOT,
                 stdout=log,
@@ -159,9 +167,11 @@ def start_worker(tmp_path: Path) -> Iterator:
     """Start real worker processes; every one is stopped after the test."""
     started: list[WorkerProcess] = []
 
-    def start(settings: Settings, intake: Intake, concurrency: int = 2) -> WorkerProcess:
+    def start(
+        settings: Settings, intake: Intake, concurrency: int = 2, lane: str = "both"
+    ) -> WorkerProcess:
         log = tmp_path / f"worker-{len(started)}.log"
-        worker = WorkerProcess(settings, log, concurrency)
+        worker = WorkerProcess(settings, log, concurrency, lane)
         started.append(worker)
         return worker.start(intake)
 

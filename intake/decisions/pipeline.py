@@ -18,10 +18,12 @@ The steps, each with a plain input and output:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select, update
@@ -33,7 +35,14 @@ from intake.decisions import oversight
 from intake.decisions.grants import lock_organisation
 from intake.decisions.record import record_decision
 from intake.directory.queries import SqlDirectory
-from intake.reading import FIELD_KEYS, DocumentReading, FormReading, PdfUnreadable, ReadError
+from intake.reading import (
+    FIELD_KEYS,
+    DocumentReading,
+    FormReading,
+    PdfUnreadable,
+    ReadError,
+    TooHeavy,
+)
 from intake.reading.sandbox import PendingRead, begin_bounded
 from intake.service import Intake
 from intake.submissions.models import Request, Status, Submission, SubmissionState
@@ -99,13 +108,23 @@ def claim(db: Database, submission_id: int, worker: str | None = None) -> Claim 
     return Claim(submission_id, token, attempt)
 
 
-def hand_back(session: Session, submission_id: int, token: str | None) -> bool:
+def hand_back(
+    session: Session, submission_id: int, token: str | None, *, heavy: bool = False
+) -> bool:
     """Put a claimed submission back to ``received`` if ``token`` still holds
-    its claim (in the caller's transaction); returns whether it did."""
+    its claim (in the caller's transaction); returns whether it did. With
+    ``heavy`` it goes to the heavy lane, and this try does not count as one."""
+    lane = {"heavy": True, "attempts": Submission.attempts - 1} if heavy else {}
     result = session.execute(
         update(Submission)
         .where(Submission.id == submission_id, Submission.claim_token == token)
-        .values(state=SubmissionState.RECEIVED, claim_token=None, claimed_at=None, claimed_by=None)
+        .values(
+            state=SubmissionState.RECEIVED,
+            claim_token=None,
+            claimed_at=None,
+            claimed_by=None,
+            **lane,
+        )
     )
     if result.rowcount != 1:
         return False
@@ -131,9 +150,23 @@ def release(db: Database, work: Claim, error: str) -> None:
             )
 
 
-def handle(service: Intake, submission_id: int, worker: str | None = None) -> list[str] | None:
+def handle(
+    service: Intake,
+    submission_id: int,
+    worker: str | None = None,
+    *,
+    heavy_lane: Callable[[int], None] | None = None,
+) -> list[str] | None:
     """Claim, read and decide one submission: what ``worker`` does with a
-    message. Returns its references, or ``None`` if it was not ours to take.
+    message. Returns its references, or ``None`` if it was not ours to take
+    (or it went to the heavy lane).
+
+    With ``heavy_lane`` this is the fast lane: a file the reader finds
+    :class:`~intake.reading.TooHeavy` (it needs OCR, holds far more drawing
+    than a form, or is not read within ``fast_read_s``) is handed back,
+    marked heavy, and passed to ``heavy_lane(submission_id)`` once that is
+    committed; so is a file already marked heavy, unread. Without it, every
+    file is read here, however long it takes (up to the reader's bounds).
 
     The file goes to the reader child (bounded by ``service.sandbox`` and
     ``service.limits``) *before* the claim is committed, so the claim's
@@ -149,14 +182,25 @@ def handle(service: Intake, submission_id: int, worker: str | None = None) -> li
     db, settings = service.db, service.settings
     with db.session() as session:
         row = session.execute(
-            select(Submission.stored_name, Submission.state).where(Submission.id == submission_id)
+            select(Submission.stored_name, Submission.state, Submission.heavy).where(
+                Submission.id == submission_id
+            )
         ).one_or_none()
     if row is None or row.state == SubmissionState.DONE:
         return None
-    path = service.store.path(row.stored_name)
+    fast = heavy_lane is not None
+    if fast and row.heavy:
+        heavy_lane(submission_id)
+        return None
+    limits = dataclasses.replace(service.limits, heavy=not fast)
+
+    def begin() -> PendingRead:
+        path = service.store.path(row.stored_name)
+        return begin_bounded(path, limits, service.sandbox, settings.fast_read_s if fast else None)
+
     started = time.monotonic()
     if row.state == SubmissionState.RECEIVED:
-        pending = begin_bounded(path, service.limits, service.sandbox)
+        pending = begin()
         work = claim(db, submission_id, worker)
         if work is None:
             pending.discard()
@@ -165,9 +209,15 @@ def handle(service: Intake, submission_id: int, worker: str | None = None) -> li
         work = claim(db, submission_id, worker)
         if work is None:
             return None
-        pending = begin_bounded(path, service.limits, service.sandbox)
+        pending = begin()
     try:
-        reading = _reading(work, pending, settings.quarantine_after)
+        try:
+            reading = _reading(work, pending, settings.quarantine_after)
+        except TooHeavy as too_heavy:
+            _to_the_heavy_lane(db, work, too_heavy.message)
+            assert heavy_lane is not None  # only the fast lane reads with heavy=False
+            heavy_lane(submission_id)
+            return None
         read_seconds = time.monotonic() - started
         return conclude(
             db, work, reading, sample_share=settings.sample_share, read_seconds=read_seconds
@@ -177,6 +227,18 @@ def handle(service: Intake, submission_id: int, worker: str | None = None) -> li
     except Exception as exc:
         release(db, work, repr(exc))
         raise
+
+
+def _to_the_heavy_lane(db: Database, work: Claim, why: str) -> None:
+    with db.session() as session:
+        if hand_back(session, work.submission_id, work.token, heavy=True):
+            audit.record(
+                session,
+                "sent to the heavy lane",
+                actor="worker",
+                submission_id=work.submission_id,
+                why=why,
+            )
 
 
 def _reading(

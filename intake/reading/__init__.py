@@ -9,6 +9,7 @@ from intake.reading.model import (
     PdfUnreadable,
     ReadError,
     ReadLimits,
+    TooHeavy,
 )
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "PdfUnreadable",
     "ReadError",
     "ReadLimits",
+    "TooHeavy",
     "read_document",
     "warm",
 ]

@@ -16,7 +16,7 @@ from typing import Any
 
 import pypdfium2
 
-from intake.reading.model import NotAPdf, PdfUnreadable, ReadLimits
+from intake.reading.model import NotAPdf, PdfUnreadable, ReadLimits, TooHeavy
 
 #: PDF readers accept junk before the header; so do we, up to this much.
 HEADER_SEARCH = 1024
@@ -162,11 +162,12 @@ def library_errors() -> Iterator[None]:
 
     pypdf and pdfminer raise many types (their own, and ``ValueError``,
     ``KeyError``, ``struct.error`` ... from deep inside a broken file), so
-    everything except our own :class:`ReadError` subclasses is mapped.
+    everything except our own :class:`ReadError` subclasses (and
+    :class:`TooHeavy`, which is no error) is mapped.
     """
     try:
         yield
-    except (NotAPdf, PdfUnreadable):
+    except (NotAPdf, PdfUnreadable, TooHeavy):
         raise
     except RecursionError as exc:
         raise PdfUnreadable(DAMAGED, "RecursionError: the structure loops") from exc

@@ -35,6 +35,7 @@ from intake.reading.model import (
     FormReading,
     PdfUnreadable,
     ReadLimits,
+    TooHeavy,
 )
 from intake.reading.pages import PageContent, page_content
 
@@ -87,6 +88,8 @@ def _opened(
     with detect.library_errors():
         reader = pypdf.PdfReader(io.BytesIO(data))
         page_count = detect.check_reader(reader, limits)
+        if not limits.heavy:
+            _fits_the_fast_lane(reader, limits)
         acro_fields = acroform.read_fields(reader)
         annotated = visible.drawn_annotation_pages(reader)
         if annotated:
@@ -98,6 +101,16 @@ def _opened(
             document.close()
             raise
     return page_count, acro_fields, data, document, pages
+
+
+def _fits_the_fast_lane(reader: pypdf.PdfReader, limits: ReadLimits) -> None:
+    """Raise :class:`TooHeavy` before any page is laid out if one holds far
+    more drawing than a form: interpreting it is what makes a file slow."""
+    for index, page in enumerate(reader.pages):
+        contents = page.get_contents()
+        size = len(contents.get_data()) if contents is not None else 0
+        if size > limits.fast_page_content_bytes:
+            raise TooHeavy(f"page {index + 1} holds {size / 1e6:.1f} MB of drawing")
 
 
 def _seen(
@@ -121,6 +134,8 @@ def _seen(
     to_read = [index for index, view in views.items() if view.source == "pixels"]
     if not to_read:
         return pages, False, warnings, None
+    if not limits.heavy:
+        raise TooHeavy(f"page {to_read[0] + 1} is read from its pixels")
     if ocr.engine() is None:
         warnings.append("some pages are scanned images and no OCR engine is available")
         blank = [

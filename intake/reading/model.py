@@ -92,6 +92,17 @@ class PdfUnreadable(ReadError):
     code = "PDF_UNREADABLE"
 
 
+class TooHeavy(Exception):
+    """Not an error: the file is too much work for the fast lane (a page
+    must be read from its pixels, or holds far more drawing than a form),
+    and is read again in the heavy lane, where such files wait their turn
+    without holding up ordinary forms."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass(frozen=True)
 class ReadLimits:
     """Bounds on the work one document may cost."""
@@ -100,3 +111,9 @@ class ReadLimits:
     max_pages: int = 50
     #: Longest one scanned page may take to OCR, in seconds.
     ocr_seconds_per_page: float = 120.0
+    #: False in the fast lane: a file that needs heavy work (see
+    #: :class:`TooHeavy`) is not read there.
+    heavy: bool = True
+    #: The most decoded drawing instructions a page may hold, in bytes, to be
+    #: read in the fast lane (a form's pages hold tens of kilobytes).
+    fast_page_content_bytes: int = 1_000_000

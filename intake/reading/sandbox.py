@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from intake.reading import DocumentReading, FieldReading, FormReading, ReadLimits
-from intake.reading.model import NotAPdf, PdfUnreadable, ReadError
+from intake.reading.model import NotAPdf, PdfUnreadable, ReadError, TooHeavy
 
 
 class ReaderCrashed(Exception):
@@ -99,9 +99,13 @@ class ReaderProcess:
         """Read ``path`` in the child; raises ``ReadError`` or ``ReaderCrashed``."""
         return self.begin(path, limits).result()
 
-    def begin(self, path: Path, limits: ReadLimits) -> PendingRead:
+    def begin(self, path: Path, limits: ReadLimits, wall_s: float | None = None) -> PendingRead:
         """Send ``path`` to the child and return at once; the caller may do
-        other work (claim the submission) before asking for the result."""
+        other work (claim the submission) before asking for the result.
+
+        In the fast lane (``limits.heavy`` false) the read may take at most
+        ``wall_s``; a file that takes longer is :class:`TooHeavy`, not
+        unreadable."""
         self._lock.acquire()
         try:
             if self._proc is None or self._proc.poll() is not None:
@@ -114,15 +118,19 @@ class ReaderProcess:
             sent = True
         except OSError:  # the child's end of the pipe is gone
             sent = False
-        return PendingRead(self, sent)
+        fast = not limits.heavy and wall_s is not None
+        return PendingRead(self, sent, wall_s if fast else None)
 
-    def _finish(self, sent: bool) -> DocumentReading:
+    def _finish(self, sent: bool, fast_wall_s: float | None = None) -> DocumentReading:
         """Wait for the answer to the request in flight (lock held by begin)."""
         try:
             try:
-                line = self._answer(self._proc) if sent and self._proc else None
+                wall_s = fast_wall_s or self.limits.wall_s
+                line = self._answer(self._proc, wall_s) if sent and self._proc else None
             except TimeoutError:  # before OSError, of which it is a kind
                 self._kill()
+                if fast_wall_s:
+                    raise TooHeavy(f"reading took over {fast_wall_s:g} s") from None
                 raise PdfUnreadable(
                     f"Reading the file took longer than {self.limits.wall_s:.0f} seconds."
                 ) from None
@@ -140,14 +148,16 @@ class ReaderProcess:
                 self.close()
         finally:
             self._lock.release()
+        if "heavy" in answer:
+            raise TooHeavy(answer["heavy"])
         if "error" in answer:
             error = NotAPdf if answer["error"] == "NOT_A_PDF" else PdfUnreadable
             raise error(answer["message"], answer.get("cause"))
         return reading_from_json(answer["reading"])
 
-    def _answer(self, proc: subprocess.Popen[bytes]) -> bytes | None:
+    def _answer(self, proc: subprocess.Popen[bytes], wall_s: float) -> bytes | None:
         assert proc.stdout is not None
-        ready, _, _ = select.select([proc.stdout], [], [], self.limits.wall_s)
+        ready, _, _ = select.select([proc.stdout], [], [], wall_s)
         if not ready:
             raise TimeoutError
         return proc.stdout.readline()
@@ -174,22 +184,23 @@ class ReaderProcess:
 class PendingRead:
     """A file being read in the child; ask for :meth:`result` exactly once."""
 
-    def __init__(self, reader: ReaderProcess, sent: bool) -> None:
+    def __init__(self, reader: ReaderProcess, sent: bool, fast_wall_s: float | None) -> None:
         self._reader = reader
         self._sent = sent
+        self._fast_wall_s = fast_wall_s
         self._done = False
 
     def result(self) -> DocumentReading:
-        """The reading; raises ``ReadError`` or ``ReaderCrashed``."""
+        """The reading; raises ``ReadError``, ``TooHeavy`` or ``ReaderCrashed``."""
         if self._done:
             raise RuntimeError("the result of a read was already taken")
         self._done = True
-        return self._reader._finish(self._sent)
+        return self._reader._finish(self._sent, self._fast_wall_s)
 
     def discard(self) -> None:
         """Drop the reading (the submission was not ours after all)."""
         if not self._done:
-            with contextlib.suppress(ReadError, ReaderCrashed):
+            with contextlib.suppress(ReadError, TooHeavy, ReaderCrashed):
                 self.result()
 
 
@@ -214,10 +225,13 @@ def warm_up(sandbox: SandboxLimits | None = None) -> None:
 
 
 def begin_bounded(
-    path: Path, limits: ReadLimits, sandbox: SandboxLimits | None = None
+    path: Path,
+    limits: ReadLimits,
+    sandbox: SandboxLimits | None = None,
+    fast_wall_s: float | None = None,
 ) -> PendingRead:
     """Start reading a PDF in this process's reader child; see :class:`PendingRead`."""
-    return _reader_for(sandbox).begin(path, limits)
+    return _reader_for(sandbox).begin(path, limits, fast_wall_s)
 
 
 __all__ = [

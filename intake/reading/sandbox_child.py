@@ -13,7 +13,7 @@ from pathlib import Path
 
 from intake.reading import ReadLimits, read_document, warm
 from intake.reading.detect import DAMAGED
-from intake.reading.model import ReadError
+from intake.reading.model import ReadError, TooHeavy
 from intake.reading.sandbox import reading_to_json
 
 
@@ -24,6 +24,8 @@ def answer(request: dict) -> dict:
         result: dict = {"reading": reading_to_json(reading)}
     except ReadError as error:
         result = {"error": error.code, "message": error.message, "cause": error.cause}
+    except TooHeavy as heavy:
+        result = {"heavy": heavy.message}
     except MemoryError:
         result = {
             "error": "PDF_UNREADABLE",

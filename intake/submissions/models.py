@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -85,6 +87,8 @@ class Submission(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     page_count: Mapped[int | None] = mapped_column(Integer)
+    #: Read in the heavy lane (it needs OCR, or more reading than a form).
+    heavy: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Seconds the reader took over the file (on its last try).
     read_seconds: Mapped[float | None] = mapped_column(Float)
 

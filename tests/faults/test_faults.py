@@ -163,6 +163,34 @@ def wait_until_state(intake: Intake, submission_id: int, state: str, timeout: fl
     raise AssertionError(f"submission {submission_id} never reached {state}")
 
 
+def test_an_ordinary_form_is_decided_within_five_seconds_while_slow_files_are_read(
+    tmp_path, private_redis, start_worker
+):
+    settings = make_settings(tmp_path, broker_url=private_redis.url, reader_timeout_s=5)
+    app = create_app({"INTAKE_SETTINGS": settings})
+    intake = app.extensions["intake"]
+    import_directory(intake.db, SAMPLES / "directory")
+    start_worker(settings, intake, concurrency=1, lane="fast")
+    start_worker(settings, intake, concurrency=1, lane="heavy")
+    flood = [(f"slow-{n}.pdf", pdfs.slow_page(400_000 + n)) for n in range(6)]
+
+    with app.app_context():
+        slow_ids = submit_files(app, flood)  # seconds of drawing to interpret, each
+        (ordinary_id,) = submit_files(app, sample_files()[:1])
+    accepted = time.monotonic()
+    wait_until_done(intake, [ordinary_id], timeout=60)
+    waited = time.monotonic() - accepted
+
+    assert waited < 5
+    wait_until_done(intake, slow_ids, timeout=120)
+    assert_decided_exactly_once(intake, [*slow_ids, ordinary_id])
+    with intake.db.session() as session:
+        lanes = session.scalars(
+            select(AuditEvent.submission_id).where(AuditEvent.event == "sent to the heavy lane")
+        ).all()
+    assert sorted(lanes) == sorted(slow_ids)
+
+
 def test_uploads_while_redis_is_down_are_kept_and_decided_when_it_returns(
     app, fault_settings, private_redis, start_worker
 ):

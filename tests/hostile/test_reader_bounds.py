@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfWriter
 
 from intake.reading import ReadLimits
-from intake.reading.model import NotAPdf, PdfUnreadable
+from intake.reading.model import NotAPdf, PdfUnreadable, TooHeavy
 from intake.reading.sandbox import ReaderCrashed, ReaderProcess, SandboxLimits
 from tests.conftest import ROOT
 from tests.hostile import pdfs
@@ -99,6 +99,22 @@ def test_a_file_that_reads_too_long_is_stopped_and_the_next_one_is_read(tmp_path
         with pytest.raises(PdfUnreadable, match="longer than 2 seconds"):
             reader.read(path, ReadLimits())
         assert reader.read(GOOD, ReadLimits()).forms
+    finally:
+        reader.close()
+
+
+def test_in_the_fast_lane_a_file_that_reads_too_long_is_too_heavy_not_unreadable(tmp_path):
+    reader = ReaderProcess(SandboxLimits(memory_mb=1200, wall_s=60))
+    path = tmp_path / "slow.pdf"
+    # Under the fast lane's bound on drawing, yet too slow for its time.
+    path.write_bytes(pdfs.slow_page(60_000))
+    fast = ReadLimits(heavy=False)
+    try:
+        started = time.monotonic()
+        with pytest.raises(TooHeavy, match="reading took over 0.05 s"):
+            reader.begin(path, fast, wall_s=0.05).result()
+        assert time.monotonic() - started < 5  # stopped, not read to its end
+        assert reader.begin(GOOD, fast, wall_s=30).result().forms
     finally:
         reader.close()
 

@@ -41,6 +41,7 @@ def test_a_database_of_an_earlier_version_gains_the_new_columns(database_url):
     assert after - before == {
         "submissions.claimed_by",
         "submissions.read_seconds",
+        "submissions.heavy",
         "requests.decision_seconds",
     }
 

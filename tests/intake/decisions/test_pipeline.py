@@ -326,3 +326,38 @@ def test_how_the_page_was_read_is_in_the_audit_trail(service):
             )
         ).one()
     assert decided.detail["reading"] == ["page 1: turned 180°"]
+
+
+def test_the_fast_lane_passes_a_scan_to_the_heavy_lane_which_reads_it(service):
+    scan = (ROOT / "sample_forms" / "producers" / "sandwich" / "honest_ocr_layer.pdf").read_bytes()
+    submission_id = submit(service, scan)
+    passed_on: list[int] = []
+
+    fast = pipeline.handle(service, submission_id, "fast@host", heavy_lane=passed_on.append)
+    again = pipeline.handle(service, submission_id, "fast@host", heavy_lane=passed_on.append)
+
+    assert (fast, again, passed_on) == (None, None, [submission_id, submission_id])
+    with service.db.session() as session:
+        submission = session.get(Submission, submission_id)
+        assert (submission.state, submission.heavy, submission.attempts) == ("received", True, 0)
+        moved = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.event == "sent to the heavy lane")
+        ).all()
+    assert moved == [{"why": "page 1 is read from its pixels"}]  # the second was not read
+
+    heavy = pipeline.handle(service, submission_id, "heavy@host")
+
+    (request,) = requests_of(service, submission_id)
+    assert heavy == [request.reference]
+    assert request.status in ("applied", "rejected", "review")
+
+
+def test_an_ordinary_form_stays_in_the_fast_lane(service):
+    form = (ROOT / "sample_forms" / "applied_gp_partner.pdf").read_bytes()
+    submission_id = submit(service, form)
+    passed_on: list[int] = []
+
+    references = pipeline.handle(service, submission_id, "fast@host", heavy_lane=passed_on.append)
+
+    assert passed_on == []
+    assert references == [requests_of(service, submission_id)[0].reference]
