@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> None:
         help="forms a second, all clients together (below what the workers decide, so "
         "a wait measures recovery, not a backlog)",
     )
+    parser.add_argument(
+        "--results", type=Path, default=results.RESULTS, help="where the figures are merged"
+    )
     args = parser.parse_args(argv)
 
     redis = PrivateRedis(Path(tempfile.mkdtemp(prefix="intake-redis-")))
@@ -134,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
         "chaos_worker_exits_unforced": worker_logs.count("Unrecoverable error"),
         **{f"chaos_{key}": value for key, value in found.items()},
     }
-    results.merge(figures)
+    results.merge(figures, args.results)
     print(results.table(figures))
     failed = wrong(found)
     if figures["chaos_answers_500"]:

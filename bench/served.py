@@ -44,6 +44,8 @@ FORMS = [
     "rejected_field_missing.pdf",
 ]
 DECIDED = ("applied", "rejected", "review")
+#: How many times a client sends one form that is not taken (429, 503, no answer).
+TRIES = 20
 
 
 @dataclass
@@ -165,7 +167,8 @@ class Traffic:
         """Send ``forms`` distinct forms from ``clients`` threads, each sending
         as fast as it is answered, or together about ``rate`` forms a second.
         An answer of 429 or 503 (or none at all) is counted and the form sent
-        again after ``Retry-After``, as a client that honours it would."""
+        again after ``Retry-After``, as a client that honours it would (at
+        most :data:`TRIES` times)."""
         samples = [(name, (SAMPLES / name).read_bytes()) for name in FORMS]
         budget = itertools.count()
 
@@ -174,7 +177,7 @@ class Traffic:
                 token = self.tokens[number % len(self.tokens)]
                 name, data = samples[number % len(samples)]
                 body = data + f"\n%soak {next(self._unique)}\n".encode()
-                while True:
+                for _ in range(TRIES):
                     status, reply, retry_after = _post(self.served.base, token, name, body)
                     with self._lock:
                         self.answers[status] += 1

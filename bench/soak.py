@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import time
+from pathlib import Path
 
 from bench import results
 from bench.served import Served, Traffic, outcome, wait_until_decided, wrong
@@ -19,6 +20,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--forms", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument("--clients", type=int, default=4, help="API clients sending at once")
+    parser.add_argument(
+        "--results", type=Path, default=results.RESULTS, help="where the figures are merged"
+    )
     args = parser.parse_args(argv)
 
     served = Served.create()
@@ -54,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
         + log.count("Unrecoverable error"),
         **{f"soak_{key}": value for key, value in found.items()},
     }
-    results.merge(figures)
+    results.merge(figures, args.results)
     print(results.table(figures))
     failed = wrong(found)
     if figures["soak_worker_deaths"]:
