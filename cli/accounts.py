@@ -51,8 +51,11 @@ def tokens() -> None:
 @click.option("--as", "actor", required=True, help="Who is creating it (an admin).")
 def tokens_create(name: str, actor: str) -> None:
     """Create a token called NAME and print it (it is shown only once)."""
+    service = context.service()
     try:
-        token = create_api_token(context.service().db, name, created_by=actor)
+        token = create_api_token(
+            service.db, name, created_by=context.account(service, actor, admin=True)
+        )
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(token)
@@ -60,10 +63,11 @@ def tokens_create(name: str, actor: str) -> None:
 
 @tokens.command("revoke")
 @click.argument("name")
-@click.option("--as", "actor", required=True, help="Who is revoking it.")
+@click.option("--as", "actor", required=True, help="Who is revoking it (an admin).")
 def tokens_revoke(name: str, actor: str) -> None:
     """Revoke every token called NAME."""
-    count = revoke_api_token(context.service().db, name, actor=actor)
+    service = context.service()
+    count = revoke_api_token(service.db, name, actor=context.account(service, actor, admin=True))
     click.echo(f"revoked {count} token(s) called {name}")
 
 

@@ -16,6 +16,7 @@ import click
 from flask import Flask
 from sqlalchemy.exc import OperationalError
 
+from intake.accounts.services import active_user
 from intake.config import ConfigError, Settings
 from intake.migrate import SchemaNotCurrent
 from intake.service import Intake
@@ -45,6 +46,18 @@ def app(given: Settings | None = None, *, migrate: bool = False) -> Flask:
     work or run the web server or a worker."""
     chosen = given or settings()
     return _started(lambda: create_app({"INTAKE_SETTINGS": chosen, "INTAKE_MIGRATE": migrate}))
+
+
+def account(service: Intake, name: str, *, admin: bool = False) -> str:
+    """The username of the active account ``--as`` names (an admin's, with
+    ``admin``); anything else is a usage error, so that no decision or token
+    is ever recorded as made by a name that is no one's."""
+    user = active_user(service.db, name)
+    if user is None:
+        raise click.UsageError(f"--as {name!r}: there is no active account of that name")
+    if admin and user.role != "admin":
+        raise click.UsageError(f"--as {name!r}: only an admin may do this")
+    return user.username
 
 
 def _started(start: Callable[[], T]) -> T:

@@ -89,12 +89,16 @@ class Normalised:
 
 
 def collapse(text: str) -> str:
-    """Trim and collapse inner whitespace.
+    """Trim and collapse inner whitespace, and drop the characters no one
+    sees: controls, and the format characters that reorder text (a
+    right-to-left override would show a name other than the one stored).
 
     >>> collapse("  Sarah\\n  Collins ")
     'Sarah Collins'
+    >>> collapse("Sarah\\u202e Collins\\x00")
+    'Sarah Collins'
     """
-    return " ".join(text.split())
+    return " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
 
 
 def parse_date(text: str) -> datetime.date | None:

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from intake.accounts.services import check_api_token
+from intake.config import LONDON
 from intake.service import Intake
 from intake.submissions import queries
 from intake.submissions.services import UploadRejected
@@ -97,29 +98,53 @@ def _http_error(error: HTTPException):
     return response, status
 
 
+#: How far back a client may date a form's arrival: the 90-day rule counts
+#: from it, and the reference is named by its year.
+RECEIVED_AT_MOST_DAYS_AGO = 366
+
+
 def parse_received(raw: str | None) -> dt.date | None:
-    """The ``received`` form field: absent/blank, or strictly ``YYYY-MM-DD``."""
+    """The ``received`` form field: absent/blank, or strictly ``YYYY-MM-DD``,
+    not after today and not more than a year back."""
     if raw is None or not raw.strip():
         return None
     raw = raw.strip()
     try:
         if not _ISO_DAY.fullmatch(raw):
             raise ValueError(raw)
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         raise ApiError(
             400, "INVALID_RECEIVED_DATE", f"'received' must be a date as YYYY-MM-DD, not {raw!r}."
         ) from None
+    today = dt.datetime.now(LONDON).date()
+    earliest = today - dt.timedelta(days=RECEIVED_AT_MOST_DAYS_AGO)
+    if not earliest <= day <= today:
+        raise ApiError(
+            400,
+            "INVALID_RECEIVED_DATE",
+            f"'received' must be between {earliest.isoformat()} and today "
+            f"({today.isoformat()}), not {day.isoformat()}.",
+        )
+    return day
 
 
 @bp.post("/submissions")
 @limiter.limit(limits.API_WRITE, key_func=limits.api_key)
 def create_submission():
-    upload = request.files.get("file")
-    if upload is None:
+    uploads = request.files.getlist("file")
+    if not uploads:
         raise ApiError(
             400, "FILE_REQUIRED", "Send the PDF as multipart/form-data in a field named 'file'."
         )
+    if len(uploads) > 1:
+        raise ApiError(
+            400,
+            "ONE_FILE_PER_REQUEST",
+            f"Send one file per request; this one has {len(uploads)} parts named 'file', "
+            "and none was stored.",
+        )
+    (upload,) = uploads
     received_on = parse_received(request.form.get("received"))
     intake = _intake()
     try:

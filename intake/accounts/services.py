@@ -13,6 +13,7 @@ from intake import audit
 from intake.accounts.models import ApiToken, User
 from intake.accounts.tokens import new_token, token_hash
 from intake.db import Database, utcnow
+from verification.normalise import collapse
 
 ROLES = ("caseworker", "admin")
 MIN_PASSWORD_LENGTH = 12
@@ -33,8 +34,10 @@ def create_user(
     display_name: str | None = None,
     email: str | None = None,
 ) -> User:
-    """Add a caseworker or admin; refuses short passwords and taken names."""
-    username = username.strip().lower()
+    """Add a caseworker or admin; refuses short passwords and taken names.
+    Names lose the characters no one sees (controls, bidi overrides)."""
+    username = collapse(username).lower()
+    display_name = collapse(display_name) if display_name else None
     if not username:
         raise AccountError("A username is required.")
     if role not in ROLES:
@@ -69,15 +72,21 @@ def authenticate(db: Database, username: str, password: str) -> User | None:
 
 def create_api_token(db: Database, name: str, *, created_by: str) -> str:
     """Make an API token and return it; it cannot be shown again."""
-    if not name.strip():
+    name = collapse(name)
+    if not name:
         raise AccountError("Give the token a name that says what uses it.")
     token = new_token("itk")
     with db.session() as session:
-        session.add(
-            ApiToken(name=name.strip(), token_hash=token_hash(token), created_by=created_by)
-        )
-        audit.record(session, "api token created", actor=created_by, name=name.strip())
+        session.add(ApiToken(name=name, token_hash=token_hash(token), created_by=created_by))
+        audit.record(session, "api token created", actor=created_by, name=name)
     return token
+
+
+def active_user(db: Database, username: str) -> User | None:
+    """The active account called ``username``, or ``None``."""
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.username == collapse(username).lower()))
+    return user if user is not None and user.active else None
 
 
 def check_api_token(db: Database, token: str) -> ApiToken | None:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from intake.accounts.services import authenticate, check_api_token
+from intake.accounts.services import authenticate, check_api_token, create_user
 from intake.service import Intake
 from tests.conftest import make_settings, settings_env
 from tests.intake.directory.test_directory import FILES, write_directory
@@ -26,6 +26,10 @@ def run(tmp_path):
         return CliRunner().invoke(main, list(map(str, args)), env=env)
 
     assert invoke("db", "upgrade").exit_code == 0
+    db = Intake.start(make_settings(tmp_path), migrate=False).db
+    create_user(db, "admin", "correct horse battery", role="admin")
+    create_user(db, "cw", "correct horse battery", role="caseworker")
+    db.dispose()
     return invoke
 
 
@@ -75,6 +79,16 @@ def test_review_of_an_unknown_reference_says_so(run):
 
     assert result.exit_code == 1
     assert "UA-2026-999999 is not waiting for a caseworker" in result.output
+
+
+def test_as_must_name_an_active_account_and_an_admin_for_tokens(run):
+    nobody = run("review", "UA-2026-000001", "--apply", "--note", "x", "--as", "nobody")
+    not_admin = run("tokens", "create", "robot", "--as", "cw")
+
+    assert nobody.exit_code == 2
+    assert "--as 'nobody': there is no active account of that name" in nobody.output
+    assert not_admin.exit_code == 2
+    assert "only an admin may do this" in not_admin.output
 
 
 def test_users_add_makes_an_account_that_can_sign_in(run, tmp_path):

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from intake.accounts.services import create_api_token, create_user, revoke_api_token
+from intake.config import LONDON
 from intake.submissions.models import Request, Submission
 
 
@@ -72,10 +73,47 @@ def test_the_same_file_again_returns_the_same_references_with_200(client, new_pd
 
 
 def test_it_records_the_received_date_it_is_given(client, intake, new_pdf):
-    body = upload(client, new_pdf(), received="2026-10-01").get_json()
+    day = _today() - dt.timedelta(days=60)
+
+    body = upload(client, new_pdf(), received=day.isoformat()).get_json()
 
     with intake.db.session() as session:
-        assert session.get(Submission, body["submission_id"]).received_on == dt.date(2026, 10, 1)
+        assert session.get(Submission, body["submission_id"]).received_on == day
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(LONDON).date()
+
+
+@pytest.mark.parametrize("when", ["tomorrow", "over a year back", "in the year 9999"])
+def test_it_refuses_a_received_date_after_today_or_over_a_year_back(client, intake, new_pdf, when):
+    day = {
+        "tomorrow": _today() + dt.timedelta(days=1),
+        "over a year back": _today() - dt.timedelta(days=367),
+        "in the year 9999": dt.date(9999, 1, 1),
+    }[when]
+
+    response = upload(client, new_pdf(), received=day.isoformat())
+
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "INVALID_RECEIVED_DATE"
+    assert f"not {day.isoformat()}" in error["message"]
+    with intake.db.session() as session:
+        assert session.scalar(select(Submission)) is None
+
+
+def test_several_file_parts_in_one_request_are_refused_and_none_is_stored(client, intake, new_pdf):
+    response = client.post(
+        "/api/v1/submissions",
+        data={"file": [(io.BytesIO(new_pdf()), "a.pdf"), (io.BytesIO(new_pdf()), "b.pdf")]},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "ONE_FILE_PER_REQUEST"
+    with intake.db.session() as session:
+        assert session.scalar(select(Submission)) is None
 
 
 @pytest.mark.parametrize("received", ["2026-13-01", "01/10/2026", "20261001", "2026-1-1", "soon"])
