@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as flask_session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -23,7 +24,7 @@ from wtforms.validators import DataRequired
 
 from intake import audit
 from intake.accounts.models import User
-from intake.accounts.services import authenticate
+from intake.accounts.services import authenticate, end_sessions
 from web import limits
 from web.limits import limiter
 
@@ -38,7 +39,10 @@ class Caseworker(UserMixin):
     """The signed-in person, detached from the database session."""
 
     def __init__(self, user: User) -> None:
-        self.id = str(user.id)
+        self.user_id = user.id
+        # What the session keeps: the account and its session version, so
+        # that bumping the version ends the session (see end_sessions).
+        self.id = f"{user.id}:{user.session_version}"
         self.username = user.username
         self.display_name = user.display_name
         self.role = user.role
@@ -49,12 +53,15 @@ class Caseworker(UserMixin):
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> Caseworker | None:
-    if not user_id.isdigit():
+def _load_user(session_id: str) -> Caseworker | None:
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
         return None
     with current_app.extensions["intake"].db.session() as session:
         user = session.get(User, int(user_id))
-        return Caseworker(user) if user is not None and user.active else None
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return Caseworker(user)
 
 
 class LoginForm(FlaskForm):
@@ -110,6 +117,9 @@ def login():
         if user is None:
             flash("That username and password do not match an account.", "error")
             return render_template("login.html", form=form), 401
+        # A new CSRF token for the signed-in session: one seen before
+        # sign-in is worth nothing after it.
+        flask_session.pop("csrf_token", None)
         login_user(Caseworker(user))
         with db.session() as session:
             audit.record(session, "signed in", actor=user.username)
@@ -119,6 +129,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        end_sessions(current_app.extensions["intake"].db, current_user.user_id)
     logout_user()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -1,8 +1,11 @@
-"""Cross-cutting web security: CSRF on every form, cookie flags, and headers."""
+"""Cross-cutting web security: CSRF on every form, cookie flags, headers,
+and no control characters at any door."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+import unicodedata
+
+from flask import Flask, Response, abort, current_app, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -42,6 +45,7 @@ def init_app(app: Flask) -> None:
     for key, value in COOKIE_CONFIG.items():
         app.config.setdefault(key, value)
     csrf.init_app(app)
+    app.before_request(_refuse_control_characters)
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -51,6 +55,40 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         # Status links carry their secret in the path: never send it onwards.
         headers.setdefault("Referrer-Policy", "no-referrer")
-        if response.mimetype == "text/html":
+        # Pages, JSON and page images carry personal data: no cache keeps
+        # them. Only the design system's files may be kept.
+        if not request.path.startswith("/static/"):
             headers.setdefault("Cache-Control", "no-store")
+        if _served_over_https():
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def _served_over_https() -> bool:
+    public_url = current_app.extensions["intake"].settings.public_url or ""
+    return public_url.startswith("https://")
+
+
+#: The control characters a form's text may hold (tab and line ends).
+_ALLOWED_CONTROLS = frozenset("\t\r\n")
+
+
+def _has_control(text: str) -> bool:
+    """
+    >>> _has_control("Sarah Collins"), _has_control("a\\x00b"), _has_control("line\\r\\nend")
+    (False, True, False)
+    """
+    return any(unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS for c in text)
+
+
+def _refuse_control_characters() -> None:
+    """A NUL or other control character in the path, the query or a form
+    field is 400 at every door, before anything reads it (a database would
+    refuse it later with a 500). Uploaded files are not text and are not
+    looked at here."""
+    fields = [request.path]
+    fields += [part for key, value in request.args.items(multi=True) for part in (key, value)]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += [part for key, value in request.form.items(multi=True) for part in (key, value)]
+    if any(_has_control(field) for field in fields):
+        abort(400, "The request holds a control character (such as NUL); nothing was done.")

@@ -25,6 +25,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(20))  # caseworker | admin
     active: Mapped[bool] = mapped_column(default=True)
+    #: Carried by every signed-in session; bumped to end them all at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     email: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

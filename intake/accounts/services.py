@@ -6,7 +6,7 @@ as :mod:`intake.accounts.tokens` says.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from intake import audit
@@ -80,6 +80,16 @@ def create_api_token(db: Database, name: str, *, created_by: str) -> str:
         session.add(ApiToken(name=name, token_hash=token_hash(token), created_by=created_by))
         audit.record(session, "api token created", actor=created_by, name=name)
     return token
+
+
+def end_sessions(db: Database, user_id: int) -> None:
+    """End every signed-in session of this account (at sign-out; a changed
+    password or a disabled account must do the same): a session cookie kept
+    or copied from before is refused from now on."""
+    with db.session() as session:
+        session.execute(
+            update(User).where(User.id == user_id).values(session_version=User.session_version + 1)
+        )
 
 
 def active_user(db: Database, username: str) -> User | None:
