@@ -82,6 +82,9 @@ class Settings:
     mail_max_message_bytes: int = 50_000_000
     #: Base of the status links sent in acknowledgements.
     public_url: str = "http://127.0.0.1:8000"
+    #: How many proxies in front of the web server to trust for the client's
+    #: address and scheme (X-Forwarded-For, -Proto, -Host); 0: none.
+    trusted_proxies: int = 0
     #: The watched folder (unset: none).
     watch_dir: Path | None = None
     watch_interval_s: int = 5
@@ -166,6 +169,7 @@ class Settings:
                 env, "INTAKE_MAIL_MAX_MESSAGE_BYTES", cls.mail_max_message_bytes, minimum=1024
             ),
             public_url=env.get("INTAKE_PUBLIC_URL", cls.public_url).rstrip("/"),
+            trusted_proxies=_int(env, "INTAKE_TRUSTED_PROXIES", cls.trusted_proxies, minimum=0),
             watch_dir=Path(env["INTAKE_WATCH_DIR"]).resolve()
             if "INTAKE_WATCH_DIR" in env
             else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from intake.config import Settings
 from intake.service import Intake
@@ -29,6 +30,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         CELERY=celery_config(settings),
     )
     app.config.update(config)
+    if settings.trusted_proxies:
+        # Behind a TLS proxy: the client's own address (rate limits key on
+        # it) and scheme come from the headers the trusted proxies set.
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["intake"] = Intake.start(settings, migrate=migrate)
     celery_init_app(app)
 

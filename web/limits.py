@@ -22,7 +22,10 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 DEFAULTS = {
     "LOGIN": "10 per minute",
     "UPLOAD": "30 per minute",
+    # Per status link; and per address, much higher, only to bound a flood
+    # (an office behind one address may have many links open).
     "STATUS": "120 per minute",
+    "STATUS_ADDRESS": "1200 per minute",
     "API_WRITE": "120 per minute",
     "API_READ": "600 per minute",
 }
@@ -38,6 +41,7 @@ def _configured(name: str):
 LOGIN = _configured("LOGIN")
 UPLOAD = _configured("UPLOAD")
 STATUS = _configured("STATUS")
+STATUS_ADDRESS = _configured("STATUS_ADDRESS")
 API_WRITE = _configured("API_WRITE")
 API_READ = _configured("API_READ")
 
@@ -49,6 +53,13 @@ def api_key() -> str:
     return f"token:{token_hash(token)[:24]}" if token else get_remote_address()
 
 
+def status_link() -> str:
+    """Limit a status page per link (by its hash), not per address: behind
+    one proxy or office address, each requester has a budget of their own."""
+    token = (request.view_args or {}).get("token", "")
+    return f"status:{token_hash(token)[:24]}"
+
+
 def init_app(app: Flask, storage_url: str) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", storage_url)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
@@ -58,6 +69,9 @@ def init_app(app: Flask, storage_url: str) -> None:
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter.init_app(app)
+    # The limiter is one object for the process; an app made after another
+    # whose storage went down must start with its own storage taken as alive.
+    limiter._storage_dead = False
 
     # The API answers its own 429 in JSON (web.api); this is the pages'.
     @app.errorhandler(TooManyRequests)

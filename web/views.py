@@ -119,7 +119,8 @@ def _link_not_found():
 
 
 @bp.get("/status/<token>")
-@limiter.limit(limits.STATUS)
+@limiter.limit(limits.STATUS, key_func=limits.status_link)
+@limiter.limit(limits.STATUS_ADDRESS)
 def status(token: str):
     found = _requests_for_token(token)
     if found is None:
@@ -135,7 +136,8 @@ def status(token: str):
 
 
 @bp.get("/status/<token>.json")
-@limiter.limit(limits.STATUS)
+@limiter.limit(limits.STATUS, key_func=limits.status_link)
+@limiter.limit(limits.STATUS_ADDRESS)
 def status_json(token: str):
     found = _requests_for_token(token)
     if found is None:

@@ -77,3 +77,57 @@ def test_limits_fall_back_to_memory_while_their_storage_is_down(tmp_path):
 
     # No 500: the limit is still counted, in this process's memory.
     assert answers == [401, 401, 401, 429]
+
+
+def _app_behind(tmp_path, proxies: int):
+    return create_app(
+        {
+            "INTAKE_SETTINGS": make_settings(tmp_path, trusted_proxies=proxies),
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_LOGIN": "2 per minute",
+            "RATELIMIT_STATUS": "2 per minute",
+        }
+    )
+
+
+def test_behind_a_trusted_proxy_sign_in_is_limited_per_client_not_for_everyone(tmp_path):
+    client = _app_behind(tmp_path, proxies=1).test_client()
+
+    def sign_in(address: str) -> int:
+        return client.post(
+            "/login",
+            data={"username": "x", "password": "guess"},
+            headers={"X-Forwarded-For": address},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},  # the proxy
+        ).status_code
+
+    first = [sign_in("203.0.113.7") for _ in range(3)]
+
+    assert first == [401, 401, 429]
+    assert sign_in("198.51.100.9") == 401  # another client has a budget of its own
+
+
+def test_without_a_trusted_proxy_the_forwarded_address_is_not_believed(tmp_path):
+    client = _app_behind(tmp_path, proxies=0).test_client()
+
+    answers = [
+        client.post(
+            "/login",
+            data={"username": "x", "password": "guess"},
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+        ).status_code
+        for n in range(3)
+    ]
+
+    assert answers == [401, 401, 429]
+
+
+def test_status_pages_are_limited_per_link_not_per_address(tmp_path):
+    client = _app_behind(tmp_path, proxies=0).test_client()
+
+    one = [client.get("/status/st_first").status_code for _ in range(3)]
+    other = client.get("/status/st_second").status_code
+
+    assert one == [404, 404, 429]
+    assert other == 404
