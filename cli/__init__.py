@@ -11,8 +11,18 @@ def main() -> None:
     """Reads PCSE Online User Administrator authorisation forms and decides them."""
 
 
-from cli import accounts, database, directory, mail, processes, review, submit, watch  # noqa: E402
+from cli import (  # noqa: E402
+    accounts,
+    audit,
+    database,
+    directory,
+    mail,
+    processes,
+    review,
+    submit,
+    watch,
+)
 
-for _module in (database, directory, accounts, review, submit, processes, mail, watch):
+for _module in (database, directory, accounts, review, submit, processes, mail, watch, audit):
     for _command in _module.COMMANDS:
         main.add_command(_command)

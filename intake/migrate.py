@@ -44,3 +44,36 @@ def require_current(engine: Engine) -> None:
     if not applied:
         raise SchemaNotCurrent("the database has no tables yet")
     raise SchemaNotCurrent("the database's tables are older than this version of intake")
+
+
+#: Tables the application may only read and add to.
+APPEND_ONLY = ("audit_events", "audit_seals")
+
+
+def grant_app_role(engine: Engine, role: str) -> None:
+    """Give ``role`` (a PostgreSQL login the service runs as) what the
+    service needs, and no more: rows to read and write, but the audit trail
+    and its seals only to read and add to; never a table's ownership, so it
+    cannot switch off their triggers or alter them. Run as the tables' owner
+    after every upgrade."""
+    if engine.dialect.name != "postgresql":
+        raise ValueError("roles are PostgreSQL's: SQLite has none")
+    if not role.replace("_", "").isalnum():
+        raise ValueError(f"not a role name: {role!r}")
+    with engine.begin() as connection:
+        tables = [
+            name
+            for (name,) in connection.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            )
+        ]
+        connection.exec_driver_sql(f'GRANT USAGE ON SCHEMA public TO "{role}"')
+        for table in tables:
+            rights = (
+                "SELECT, INSERT" if table in APPEND_ONLY else ("SELECT, INSERT, UPDATE, DELETE")
+            )
+            connection.exec_driver_sql(f'REVOKE ALL ON TABLE "{table}" FROM "{role}"')
+            connection.exec_driver_sql(f'GRANT {rights} ON TABLE "{table}" TO "{role}"')
+        connection.exec_driver_sql(
+            f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'
+        )

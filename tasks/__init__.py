@@ -52,6 +52,7 @@ def celery_config(settings: Settings) -> dict:
             "sweep": {"task": "tasks.sweep", "schedule": float(settings.sweep_interval_s)},
             # Imports also run it at once; this catches imports made elsewhere.
             "sweep-leavers": {"task": "tasks.sweep_leavers", "schedule": 3600.0},
+            "seal-audit": _every("tasks.seal_audit", 60),
             "escalate-overdue": {
                 "task": "tasks.escalate_overdue",
                 "schedule": crontab(hour=7, minute=0),

@@ -8,6 +8,7 @@ from functools import partial
 from celery import shared_task
 from flask import current_app
 
+from intake import audit
 from intake.decisions import oversight, pipeline, sweeper
 from intake.directory import leavers
 from intake.ingest import mailbox, watch
@@ -87,6 +88,12 @@ def sweep() -> int:
     if ids:
         log.info("sweeper re-sent %d submission(s)", len(ids))
     return len(ids)
+
+
+@shared_task(name="tasks.seal_audit")
+def seal_audit() -> int:
+    """Seal the audit events written since the last run."""
+    return audit.seal(_intake().db)
 
 
 @shared_task(name="tasks.sweep_leavers")

@@ -23,7 +23,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from intake import workers
+from intake import audit, workers
 from intake.decisions import oversight
 from intake.decisions.review import ReviewRefused, decide_review
 from intake.submissions import queries
@@ -119,10 +119,12 @@ def index():
             size=PAGE_SIZE,
         )
         counts = queries.status_counts(session)
+        checked = audit.last_passed(session)
     return render_template(
         "dashboard.html",
         page=page,
         counts=counts,
+        audit_checked=checked,
         list_args=list_args,
         reason_codes=[c.value for c in ReasonCode],
         channels=CHANNELS,
