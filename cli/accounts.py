@@ -7,7 +7,14 @@ import sys
 import click
 
 from cli import context
-from intake.accounts.services import AccountError, create_api_token, create_user, revoke_api_token
+from intake.accounts.services import (
+    SCOPES,
+    TOKEN_DAYS,
+    AccountError,
+    create_api_token,
+    create_user,
+    revoke_api_token,
+)
 
 
 @click.group()
@@ -49,12 +56,24 @@ def tokens() -> None:
 @tokens.command("create")
 @click.argument("name")
 @click.option("--as", "actor", required=True, help="Who is creating it (an admin).")
-def tokens_create(name: str, actor: str) -> None:
+@click.option(
+    "--scope",
+    type=click.Choice(SCOPES),
+    default="submitter",
+    show_default=True,
+    help="submitter: sends forms and reads what it sent; reader: reads every request.",
+)
+@click.option("--days", type=int, default=TOKEN_DAYS, show_default=True, help="How long it lives.")
+def tokens_create(name: str, actor: str, scope: str, days: int) -> None:
     """Create a token called NAME and print it (it is shown only once)."""
     service = context.service()
     try:
         token = create_api_token(
-            service.db, name, created_by=context.account(service, actor, admin=True)
+            service.db,
+            name,
+            created_by=context.account(service, actor, admin=True),
+            scope=scope,
+            days=days,
         )
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None

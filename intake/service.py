@@ -54,6 +54,7 @@ class Intake:
         received_on: dt.date | None = None,
         sender: str | None = None,
         after_commit: Callable[[int], None] | None = None,
+        api_token_id: int | None = None,
     ) -> Accepted:
         """Take a file in at a door, into this service's file store and
         database, within its size limit (see
@@ -68,4 +69,5 @@ class Intake:
             sender=sender,
             max_bytes=self.settings.max_upload_bytes,
             after_commit=after_commit,
+            api_token_id=api_token_id,
         )

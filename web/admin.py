@@ -39,7 +39,12 @@ def tokens():
 def create_token():
     name = request.form.get("name", "")
     try:
-        token = create_api_token(intake_service().db, name, created_by=current_user.username)
+        token = create_api_token(
+            intake_service().db,
+            name,
+            created_by=current_user.username,
+            scope=request.form.get("scope", "submitter"),
+        )
     except AccountError as error:
         return render_template(
             "admin_tokens.html", tokens=_tokens(), new_token=None, error=str(error)

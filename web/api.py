@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from intake.accounts.services import check_api_token
 from intake.config import LONDON
 from intake.service import Intake
 from intake.submissions import queries
-from intake.submissions.services import UploadRejected
+from intake.submissions.services import UploadRejected, sent_by
 from tasks.processing import enqueue
 from web import limits
 from web.limits import limiter
@@ -65,12 +65,14 @@ def _require_token():
     if request.endpoint == "api.openapi":
         return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or check_api_token(_intake().db, token.strip()) is None:
+    found = check_api_token(_intake().db, token.strip()) if scheme.lower() == "bearer" else None
+    if found is None:
         response, status = error_response(
             401, "UNAUTHORISED", "Send a valid API token as 'Authorization: Bearer <token>'."
         )
         response.headers["WWW-Authenticate"] = 'Bearer realm="intake"'
         return response, status
+    g.api_token = found
     return None
 
 
@@ -154,6 +156,7 @@ def create_submission():
             channel="api",
             received_on=received_on,
             after_commit=enqueue,
+            api_token_id=g.api_token.id,
         )
     except UploadRejected as rejected:
         status = 413 if rejected.code == "FILE_TOO_LARGE" else 400
@@ -178,8 +181,13 @@ def create_submission():
 @bp.get("/submissions/<reference>")
 @limiter.limit(limits.API_READ, key_func=limits.api_key)
 def get_submission(reference: str):
+    token = g.api_token
     with _intake().db.session() as session:
         found = queries.by_reference(session, reference.strip().upper())
+        # A submitter token reads only what it sent: anything else is "not
+        # found", so that walking references tells it nothing.
+        if found is not None and token.scope != "reader":
+            found = found if sent_by(session, found.submission_id, token.id) else None
         if found is None:
             raise ApiError(404, "NOT_FOUND", f"No request has the reference {reference!r}.")
         return jsonify(queries.request_as_dict(found))

@@ -86,7 +86,13 @@ def openapi_document() -> dict[str, Any]:
                 "bearerAuth": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "An API token (itk_...) created by an admin.",
+                    "description": (
+                        "An API token (itk_...) created by an admin, with a scope: "
+                        "`submitter` (the default) sends forms and reads only the "
+                        "requests it sent (any other reference is 404); `reader` reads "
+                        "every request. A token expires (a year unless its maker said "
+                        "otherwise); an expired or revoked token is 401."
+                    ),
                 }
             },
             "schemas": {

@@ -43,3 +43,7 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: ``submitter``: sends forms and reads what it sent; ``reader``: reads
+    #: every request (an integration an admin has allowed that).
+    scope: Mapped[str] = mapped_column(String(20), default="submitter", server_default="submitter")
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

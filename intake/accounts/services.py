@@ -6,6 +6,8 @@ as :mod:`intake.accounts.tokens` says.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -70,15 +72,45 @@ def authenticate(db: Database, username: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def create_api_token(db: Database, name: str, *, created_by: str) -> str:
+#: What a token may do: ``submitter`` sends forms and reads what it sent;
+#: ``reader`` reads every request, and is given only by an admin who means it.
+SCOPES = ("submitter", "reader")
+#: How long a token lives unless its maker says otherwise.
+TOKEN_DAYS = 365
+#: A token's last use is written at most this often (not on every request).
+LAST_USED_EVERY = dt.timedelta(minutes=1)
+
+
+def create_api_token(
+    db: Database,
+    name: str,
+    *,
+    created_by: str,
+    scope: str = "submitter",
+    days: int = TOKEN_DAYS,
+) -> str:
     """Make an API token and return it; it cannot be shown again."""
     name = collapse(name)
     if not name:
         raise AccountError("Give the token a name that says what uses it.")
+    if scope not in SCOPES:
+        raise AccountError(f"A token's scope is one of {', '.join(SCOPES)}.")
+    if not 1 <= days <= 3 * TOKEN_DAYS:
+        raise AccountError(f"A token lives between 1 and {3 * TOKEN_DAYS} days.")
     token = new_token("itk")
     with db.session() as session:
-        session.add(ApiToken(name=name, token_hash=token_hash(token), created_by=created_by))
-        audit.record(session, "api token created", actor=created_by, name=name)
+        session.add(
+            ApiToken(
+                name=name,
+                token_hash=token_hash(token),
+                created_by=created_by,
+                scope=scope,
+                expires_at=utcnow() + dt.timedelta(days=days),
+            )
+        )
+        audit.record(
+            session, "api token created", actor=created_by, name=name, scope=scope, days=days
+        )
     return token
 
 
@@ -100,18 +132,26 @@ def active_user(db: Database, username: str) -> User | None:
 
 
 def check_api_token(db: Database, token: str) -> ApiToken | None:
-    """The live token matching ``token`` (its last use is recorded), or ``None``."""
+    """The live token matching ``token`` (not revoked, not expired), or
+    ``None``. Its last use is written at most once a minute."""
     if not token:
         return None
+    now = utcnow()
     with db.session() as session:
         row = session.scalar(
             select(ApiToken).where(
                 ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None)
             )
         )
-        if row is not None:
-            row.last_used_at = utcnow()
+        if row is None or (row.expires_at is not None and _utc(row.expires_at) <= now):
+            return None
+        if row.last_used_at is None or _utc(row.last_used_at) <= now - LAST_USED_EVERY:
+            row.last_used_at = now
         return row
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def revoke_api_token(db: Database, name: str, *, actor: str) -> int:

@@ -168,7 +168,11 @@ class StatusLink(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    #: The API token the link was given to (with the upload), if any.
+    api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_status_links_token", "api_token_id", "submission_id"),)
 
 
 def _text(value: object) -> str | None:

@@ -92,6 +92,7 @@ def accept(
     sender: str | None = None,
     max_bytes: int,
     after_commit: Callable[[int], None] | None = None,
+    api_token_id: int | None = None,
 ) -> Accepted:
     """Store a file and create its submission and first request.
 
@@ -99,7 +100,9 @@ def accept(
     then is ``after_commit(submission_id)`` called (to enqueue the work): a
     worker never sees an id whose row is not committed, and a failure to
     enqueue loses nothing because the sweeper finds the row again. The same
-    bytes sent twice return the first submission's references.
+    bytes sent twice return the first submission's references. The status
+    link made for this upload is given to ``api_token_id`` (the API token
+    that sent it), which may then read the submission's requests.
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -140,12 +143,12 @@ def accept(
                 sha256=sha256,
                 received_on=received_on.isoformat(),
             )
-            token = _add_status_link(session, submission.id)
+            token = _add_status_link(session, submission.id, api_token_id)
             accepted = Accepted(submission.id, (request.reference,), False, token)
     except IntegrityError:
         # The same bytes were accepted before (or by someone else a moment ago).
         store.delete(stored_name)
-        existing = _existing(db, sha256)
+        existing = _existing(db, sha256, api_token_id)
         if existing is None:  # pragma: no cover - the constraint says it exists
             raise
         return existing
@@ -157,21 +160,40 @@ def accept(
     return accepted
 
 
-def _existing(db: Database, sha256: str) -> Accepted | None:
+def _existing(db: Database, sha256: str, api_token_id: int | None) -> Accepted | None:
     """The earlier submission of the same bytes, with a fresh status link for
     this uploader (whoever holds the same file may follow its decision)."""
     with db.session() as session:
         submission = session.scalar(select(Submission).where(Submission.sha256 == sha256))
         if submission is None:
             return None
-        token = _add_status_link(session, submission.id)
+        token = _add_status_link(session, submission.id, api_token_id)
         return Accepted(submission.id, references_of(session, submission.id), True, token)
 
 
-def _add_status_link(session: Session, submission_id: int) -> str:
+def _add_status_link(session: Session, submission_id: int, api_token_id: int | None) -> str:
     token = new_token("st")
-    session.add(StatusLink(token_hash=token_hash(token), submission_id=submission_id))
+    session.add(
+        StatusLink(
+            token_hash=token_hash(token), submission_id=submission_id, api_token_id=api_token_id
+        )
+    )
     return token
+
+
+def sent_by(session: Session, submission_id: int, api_token_id: int) -> bool:
+    """Whether the API token uploaded this submission (or the same bytes)."""
+    return (
+        session.scalar(
+            select(StatusLink.id)
+            .where(
+                StatusLink.submission_id == submission_id,
+                StatusLink.api_token_id == api_token_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def submission_for_status_token(session: Session, token: str) -> Submission | None:

@@ -3,24 +3,76 @@ import io
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from intake.accounts.models import ApiToken
 from intake.accounts.services import create_api_token, create_user, revoke_api_token
 from intake.config import LONDON
 from intake.submissions.models import Request, Submission
 
 
-def with_token(app):
-    """A test client that sends a fresh API token with every request."""
-    token = create_api_token(app.extensions["intake"].db, "tests", created_by="pytest")
+def with_token(app, scope: str = "reader", **token):
+    """A test client that sends a fresh API token with every request (one
+    that reads every request, unless told otherwise)."""
+    secret = create_api_token(
+        app.extensions["intake"].db, "tests", created_by="pytest", scope=scope, **token
+    )
     client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     return client
 
 
 @pytest.fixture
 def client(app):
     return with_token(app)
+
+
+def test_a_submitter_token_walking_references_sees_only_its_own(app, new_pdf, make_request):
+    mine, theirs = with_token(app, "submitter"), with_token(app, "submitter")
+    own = upload(mine, new_pdf()).get_json()["references"][0]
+    other = upload(theirs, new_pdf()).get_json()["references"][0]
+    by_web = make_request(status="applied")
+    number = int(own.rsplit("-", 1)[1])
+
+    walked = {
+        ref: mine.get(f"/api/v1/submissions/{ref}").status_code
+        for ref in (f"UA-{own[3:7]}-{n:06d}" for n in range(1, number + 5))
+    }
+
+    assert {ref for ref, status in walked.items() if status == 200} == {own}
+    assert walked[other] == walked[by_web] == 404  # "not found", as if it did not exist
+    assert with_token(app).get(f"/api/v1/submissions/{other}").status_code == 200  # a reader
+
+
+def test_a_submitter_token_reads_what_it_sent_even_if_someone_sent_it_first(app, new_pdf):
+    data = new_pdf()
+    first, second = with_token(app, "submitter"), with_token(app, "submitter")
+    reference = upload(first, data).get_json()["references"][0]
+
+    again = upload(second, data)
+
+    assert again.status_code == 200  # the same bytes: the same request
+    assert second.get(f"/api/v1/submissions/{reference}").status_code == 200
+
+
+def test_an_expired_token_is_refused(app, intake):
+    client = with_token(app, days=1)
+    with intake.db.session() as session:
+        session.execute(update(ApiToken).values(expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))
+
+    assert client.get("/api/v1/submissions/UA-2026-000001").status_code == 401
+
+
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(client, intake):
+    client.get("/api/v1/submissions/UA-2026-000001")
+    with intake.db.session() as session:
+        first = session.scalar(select(ApiToken.last_used_at))
+
+    client.get("/api/v1/submissions/UA-2026-000002")
+    with intake.db.session() as session:
+        second = session.scalar(select(ApiToken.last_used_at))
+
+    assert first is not None and second == first
 
 
 def upload(client, data: bytes, filename: str = "form.pdf", **form):
