@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     redirect,
@@ -288,12 +289,16 @@ def page_image(reference: str, page: int):
         abort(404)
     try:
         png = previews.preview_png(
+            intake.settings,
             intake.store.path(found.submission.stored_name),
-            intake.settings.data_dir / "previews",
             found.submission.sha256,
             page,
         )
-    except (previews.NoPreview, OSError):
+    except previews.NoPreview as reason:
+        # Not found, with an image in its place that says why.
+        svg = previews.placeholder_svg(str(reason))
+        return Response(svg, mimetype="image/svg+xml", status=404)
+    except OSError:
         abort(404)
     response = send_file(png, mimetype="image/png", max_age=0)
     response.headers["Cache-Control"] = "private, max-age=3600"

@@ -1,76 +1,75 @@
-"""Page images of accepted files, rendered on the server for the detail page.
+"""Page images of accepted files for the detail page, drawn in a bounded
+child process (``intake.reading.sandbox``), never in the web process.
 
-A page is rendered once with PDFium at about 110 dpi and kept as a PNG under
-``data_dir/previews``; later views read the cached file. A file that is not
-a PDF, or that PDFium cannot open, has no preview (the page shows a
-placeholder instead): nothing of the requester's file ever reaches the
-caseworker's browser except these PNGs and the download link.
+A page is drawn once and kept as a PNG under ``data_dir/previews``; later
+views read the cached file. The child has the reader's memory limit and a
+time limit, and this web process keeps one; a file that is not a PDF, that
+PDFium cannot open, or that cannot be drawn within those bounds has no
+preview, and the page shows a placeholder saying so. Nothing of the
+requester's file reaches the caseworker's browser except these PNGs and the
+download link.
 """
 
 from __future__ import annotations
 
-import io
-import os
 import threading
 from pathlib import Path
 
-from intake.reading.detect import HEADER_SEARCH, looks_like_pdf
+from markupsafe import escape
 
-#: Bytes to read to decide whether a file is a PDF.
-HEADER_BYTES = HEADER_SEARCH + 5
+from intake.config import Settings
+from intake.reading.detect import looks_like_pdf
+from intake.reading.model import NoPreview
+from intake.reading.preview import HEADER_BYTES
+from intake.reading.sandbox import ReaderProcess, SandboxLimits
 
-DPI = 110
-#: Neither side of a preview is larger than this (a huge page would otherwise
-#: make a huge bitmap).
-MAX_SIDE_PX = 2400
+__all__ = ["HEADER_BYTES", "MAX_PAGES", "NoPreview", "looks_like_pdf", "preview_png"]
+
 #: Pages previewed per request at most.
 MAX_PAGES = 6
+#: The longest a page may take to draw before it is given up.
+MAX_DRAW_S = 20.0
 
-_lock = threading.Lock()  # PDFium is not thread-safe
+_drawer: ReaderProcess | None = None
+_drawer_lock = threading.Lock()
 
 
-class NoPreview(Exception):
-    """The file has no page image (not a PDF, unreadable, no such page)."""
+def _drawing_child(settings: Settings) -> ReaderProcess:
+    """This web process's drawing child (started on first use)."""
+    global _drawer
+    with _drawer_lock:
+        if _drawer is None:
+            limits = SandboxLimits(
+                memory_mb=settings.reader_memory_mb,
+                wall_s=min(MAX_DRAW_S, float(settings.reader_timeout_s)),
+            )
+            _drawer = ReaderProcess(limits, pages_only=True)
+        return _drawer
 
 
-def preview_png(source: Path, cache_dir: Path, key: str, page: int) -> Path:
-    """The PNG of page ``page`` (0-based) of ``source``, rendered once and cached
-    as ``cache_dir/<key>-<page>.png``. Raises :class:`NoPreview`."""
+def preview_png(settings: Settings, source: Path, key: str, page: int) -> Path:
+    """The PNG of page ``page`` (0-based) of ``source``, drawn once and cached
+    as ``previews/<key>-<page>.png``. Raises :class:`NoPreview`, saying why."""
     if page < 0 or page >= MAX_PAGES * 10:
-        raise NoPreview(f"no page {page}")
-    target = cache_dir / f"{key}-{page}.png"
-    if target.exists():
-        return target
-    with open(source, "rb") as handle:
-        if not looks_like_pdf(handle.read(HEADER_BYTES)):
-            raise NoPreview("not a PDF")
-    png = _render(source, page)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
-    partial.write_bytes(png)
-    os.replace(partial, target)
+        raise NoPreview(f"the file has no page {page + 1}")
+    target = settings.data_dir / "previews" / f"{key}-{page}.png"
+    if not target.exists():
+        _drawing_child(settings).render(source, page, target)
     return target
 
 
-def _render(source: Path, page_index: int) -> bytes:
-    import pypdfium2 as pdfium
+def placeholder_svg(reason: str) -> str:
+    """An image that says why there is no preview.
 
-    with _lock:
-        try:
-            document = pdfium.PdfDocument(str(source))
-        except pdfium.PdfiumError as error:
-            raise NoPreview(str(error)) from None
-        try:
-            if page_index >= len(document):
-                raise NoPreview(f"no page {page_index}")
-            page = document[page_index]
-            width, height = page.get_size()
-            scale = min(DPI / 72, MAX_SIDE_PX / max(width, height, 1))
-            image = page.render(scale=scale).to_pil()
-        except pdfium.PdfiumError as error:
-            raise NoPreview(str(error)) from None
-        finally:
-            document.close()
-    out = io.BytesIO()
-    image.convert("L" if image.mode in ("L", "1") else "RGB").save(out, "PNG", optimize=True)
-    return out.getvalue()
+    >>> "cannot be opened" in placeholder_svg("the file cannot be opened as a PDF")
+    True
+    """
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="160" '
+        'viewBox="0 0 600 160" role="img">'
+        '<rect width="600" height="160" fill="#f0f4f5" stroke="#768692"/>'
+        '<text x="24" y="64" font-family="Arial, sans-serif" font-size="22" fill="#212b32">'
+        "No preview of this page</text>"
+        '<text x="24" y="104" font-family="Arial, sans-serif" font-size="16" fill="#4c6272">'
+        f"{escape(reason[:90])}</text></svg>"
+    )

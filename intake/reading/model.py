@@ -92,6 +92,11 @@ class PdfUnreadable(ReadError):
     code = "PDF_UNREADABLE"
 
 
+class NoPreview(Exception):
+    """The file has no page image (not a PDF, unreadable, no such page, or it
+    could not be drawn within the reader's bounds); says why."""
+
+
 class TooHeavy(Exception):
     """Not an error: the file is too much work for the fast lane (a page
     must be read from its pixels, or holds far more drawing than a form),

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from intake.reading import DocumentReading, FieldReading, FormReading, ReadLimits
-from intake.reading.model import NotAPdf, PdfUnreadable, ReadError, TooHeavy
+from intake.reading.model import NoPreview, NotAPdf, PdfUnreadable, ReadError, TooHeavy
 
 
 class ReaderCrashed(Exception):
@@ -72,8 +72,10 @@ def reading_from_json(data: dict[str, Any]) -> DocumentReading:
 class ReaderProcess:
     """One reader child, restarted when it dies, hangs or grows."""
 
-    def __init__(self, limits: SandboxLimits | None = None) -> None:
+    def __init__(self, limits: SandboxLimits | None = None, *, pages_only: bool = False) -> None:
         self.limits = limits or SandboxLimits()
+        #: A child that only draws pages (for previews): it loads no OCR engine.
+        self.pages_only = pages_only
         self._proc: subprocess.Popen[bytes] | None = None
         self._served = 0
         self._lock = threading.Lock()
@@ -81,7 +83,10 @@ class ReaderProcess:
     def _start(self) -> subprocess.Popen[bytes]:
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "intake.reading.sandbox_child"],
+            [
+                *(sys.executable, "-m", "intake.reading.sandbox_child"),
+                *(("--pages-only",) if self.pages_only else ()),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=None,  # the worker's stderr: what the child says reaches the log
@@ -94,6 +99,36 @@ class ReaderProcess:
         resource.prlimit(proc.pid, resource.RLIMIT_AS, (memory, memory))
         resource.prlimit(proc.pid, resource.RLIMIT_CORE, (0, 0))
         return proc
+
+    def render(self, source: Path, page: int, target: Path) -> None:
+        """Draw page ``page`` of ``source`` into ``target`` (a PNG) in the
+        child, within its memory and time bounds; raises :class:`NoPreview`."""
+        request = {"render": {"source": str(source), "page": page, "target": str(target)}}
+        with self._lock:
+            try:
+                if self._proc is None or self._proc.poll() is not None:
+                    self._proc = self._start()
+                    self._served = 0
+                assert self._proc.stdin is not None
+                self._proc.stdin.write(json.dumps(request).encode() + b"\n")
+                self._proc.stdin.flush()
+                line = self._answer(self._proc, self.limits.wall_s)
+            except TimeoutError:
+                self._kill()
+                raise NoPreview(
+                    f"the page could not be drawn within {self.limits.wall_s:g} seconds"
+                ) from None
+            except OSError:
+                line = None
+            if not line:
+                self._kill()
+                raise NoPreview("the page could not be drawn (the drawing process stopped)")
+            answer = json.loads(line)
+            self._served += 1
+            if answer.get("rss_mb", 0) > self.limits.recycle_rss_mb:
+                self.close()
+        if "no_preview" in answer:
+            raise NoPreview(answer["no_preview"])
 
     def read(self, path: Path, limits: ReadLimits) -> DocumentReading:
         """Read ``path`` in the child; raises ``ReadError`` or ``ReaderCrashed``."""

@@ -13,12 +13,15 @@ from pathlib import Path
 
 from intake.reading import ReadLimits, read_document, warm
 from intake.reading.detect import DAMAGED
-from intake.reading.model import ReadError, TooHeavy
+from intake.reading.model import NoPreview, ReadError, TooHeavy
+from intake.reading.preview import render_page
 from intake.reading.sandbox import reading_to_json
 
 
 def answer(request: dict) -> dict:
-    """Read the file a request names; never raises."""
+    """Read the file a request names (or draw one of its pages); never raises."""
+    if "render" in request:
+        return _render(request["render"])
     try:
         reading = read_document(Path(request["path"]), ReadLimits(**request["limits"]))
         result: dict = {"reading": reading_to_json(reading)}
@@ -47,6 +50,20 @@ def answer(request: dict) -> dict:
     return result
 
 
+def _render(request: dict) -> dict:
+    try:
+        render_page(Path(request["source"]), int(request["page"]), Path(request["target"]))
+        result: dict = {"rendered": True}
+    except NoPreview as reason:
+        result = {"no_preview": str(reason)}
+    except MemoryError:
+        result = {"no_preview": "the page needs more memory to draw than a form ever should"}
+    except Exception:  # a broken file: no page image, whatever PDFium said
+        result = {"no_preview": "the page cannot be drawn"}
+    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
 def warm_up() -> None:
     """Load every reading module and engine before the first file.
 
@@ -63,7 +80,8 @@ def main() -> None:
     logging.basicConfig(
         level=logging.ERROR, format="reader child: %(levelname)s %(name)s: %(message)s"
     )
-    warm_up()
+    if "--pages-only" not in sys.argv:  # a child that only draws needs no OCR
+        warm_up()
     for line in sys.stdin:
         if not line.strip():
             continue

@@ -529,3 +529,31 @@ def test_a_banner_says_so_when_no_worker_is_alive(caseworker, intake):
 
 def test_the_public_pages_show_no_worker_banner(client):
     assert "data-no-worker" not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("bomb", ["flate", "nested flate"])
+def test_previewing_a_decompression_bomb_keeps_the_web_process_flat(caseworker, make_request, bomb):
+    import resource
+    import time
+
+    from tests.hostile import pdfs
+    from web import previews
+
+    make = pdfs.flate_bomb if bomb == "flate" else pdfs.nested_flate_bomb
+    good = make_request(data=sample_pdf(), status="review", pages=[0])
+    hostile = make_request(data=make(3 << 30), filename="bomb.pdf", status="rejected")
+    assert caseworker.get(f"/dashboard/requests/{good}/pages/0.png").status_code == 200
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+
+    answer = caseworker.get(f"/dashboard/requests/{hostile}/pages/0.png")
+
+    took = time.monotonic() - started
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert answer.status_code == 404
+    assert answer.mimetype == "image/svg+xml" and b"No preview of this page" in answer.data
+    assert grown_mb < 20  # the bomb went off in the drawing child, within its limit
+    assert took < previews.MAX_DRAW_S + 5
+    # The next preview is drawn as usual.
+    again = caseworker.get(f"/dashboard/requests/{good}/pages/0.png")
+    assert again.status_code == 200
