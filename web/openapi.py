@@ -18,8 +18,33 @@ def openapi_document() -> dict[str, Any]:
     def json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
         return {"description": description, "content": {"application/json": {"schema": schema}}}
 
-    def error(description: str) -> dict[str, Any]:
-        return json_body(ref("Error"), description)
+    def error(description: str, **headers: str) -> dict[str, Any]:
+        answer = json_body(ref("Error"), description)
+        if headers:
+            answer["headers"] = {
+                name.replace("_", "-"): {"description": text, "schema": {"type": "string"}}
+                for name, text in headers.items()
+            }
+        return answer
+
+    #: The answers every operation that needs a token may give.
+    common = {
+        "400": error(
+            "A malformed request: a control character (such as NUL) in the path, query or a field."
+        ),
+        "401": error(
+            "No valid API token (none, unknown, revoked or expired).",
+            WWW_Authenticate='Bearer realm="intake"',
+        ),
+        "429": error(
+            "Too many requests for this token; wait as Retry-After says.",
+            Retry_After="Seconds to wait.",
+        ),
+        "503": error(
+            "The service cannot reach its database; nothing was stored.",
+            Retry_After="Seconds to wait.",
+        ),
+    }
 
     nullable_str = {"type": ["string", "null"]}
     field_value = {"type": ["string", "boolean", "null"]}
@@ -44,11 +69,25 @@ def openapi_document() -> dict[str, Any]:
                         "required": True,
                         "content": {"multipart/form-data": {"schema": ref("SubmissionUpload")}},
                     },
+                    "description": "Any token may send forms (scope submitter or reader); "
+                    "the token that sends a file may read its requests.",
                     "responses": {
-                        "202": json_body(accepted, "Accepted; the requests will be processed."),
+                        **common,
+                        "202": {
+                            **json_body(accepted, "Accepted; the requests will be processed."),
+                            "headers": {
+                                "Location": {
+                                    "description": "This API's URL of the first request.",
+                                    "schema": {"type": "string", "format": "uri"},
+                                }
+                            },
+                        },
                         "200": json_body(accepted, "The same file was received before."),
-                        "400": error("No file, an empty file or a malformed 'received' date."),
-                        "401": error("No valid API token."),
+                        "400": error(
+                            "No file, more than one file, an empty file, a 'received' date "
+                            "that is malformed, after today or over a year back, or a control "
+                            "character in a field."
+                        ),
                         "413": error("The file is larger than the upload limit."),
                     },
                 }
@@ -65,10 +104,12 @@ def openapi_document() -> dict[str, Any]:
                             "schema": {"type": "string", "examples": ["UA-2026-000123"]},
                         }
                     ],
+                    "description": "A token of scope reader reads every request; a token "
+                    "of scope submitter only those it sent (any other is 404).",
                     "responses": {
+                        **common,
                         "200": json_body(ref("Request"), "The request."),
-                        "401": error("No valid API token."),
-                        "404": error("No request has this reference."),
+                        "404": error("No request has this reference (that this token may see)."),
                     },
                 }
             },
@@ -100,7 +141,12 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object",
                     "required": ["file"],
                     "properties": {
-                        "file": {"type": "string", "contentMediaType": "application/pdf"},
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "contentMediaType": "application/pdf",
+                            "description": "The PDF, one file per request.",
+                        },
                         "received": {
                             "type": "string",
                             "format": "date",
