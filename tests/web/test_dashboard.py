@@ -557,3 +557,15 @@ def test_previewing_a_decompression_bomb_keeps_the_web_process_flat(caseworker, 
     # The next preview is drawn as usual.
     again = caseworker.get(f"/dashboard/requests/{good}/pages/0.png")
     assert again.status_code == 200
+
+
+def test_the_dashboard_says_when_the_audit_trail_last_passed_its_check(caseworker, intake):
+    from intake import audit
+
+    before = caseworker.get("/dashboard").get_data(as_text=True)
+    audit.seal(intake.db, older_than_s=0)
+    audit.record_verification(intake.db, audit.verify(intake.db))
+    after = caseworker.get("/dashboard").get_data(as_text=True)
+
+    assert "The audit trail has not been checked yet" in before
+    assert "The audit trail was last checked and found intact on" in after
