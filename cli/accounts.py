@@ -13,7 +13,9 @@ from intake.accounts.services import (
     AccountError,
     create_api_token,
     create_user,
+    disable_user,
     revoke_api_token,
+    set_password,
 )
 
 
@@ -46,6 +48,38 @@ def users_add(
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"added {user.role} {user.username}")
+
+
+@users.command("password")
+@click.argument("username")
+@click.option("--as", "actor", required=True, help="Who is changing it (an admin).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_password(username: str, actor: str, password_stdin: bool) -> None:
+    """Give USERNAME a new password; their sessions end."""
+    service = context.service()
+    actor = context.account(service, actor, admin=True)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_password(service.db, username, password, actor=actor)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{username}: new password set; their sessions have ended")
+
+
+@users.command("disable")
+@click.argument("username")
+@click.option("--as", "actor", required=True, help="Who is disabling it (an admin).")
+def users_disable(username: str, actor: str) -> None:
+    """Stop USERNAME signing in; their sessions end at once."""
+    service = context.service()
+    try:
+        disable_user(service.db, username, actor=context.account(service, actor, admin=True))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{username}: disabled; their sessions have ended")
 
 
 @click.group()

@@ -114,6 +114,30 @@ def create_api_token(
     return token
 
 
+def set_password(db: Database, username: str, password: str, *, actor: str) -> None:
+    """Give an account a new password; every session it had ends."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters.")
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.username == collapse(username).lower()))
+        if user is None:
+            raise AccountError(f"There is no user called {username}.")
+        user.password_hash = generate_password_hash(password)
+        user.session_version += 1
+        audit.record(session, "password changed", actor=actor, username=user.username)
+
+
+def disable_user(db: Database, username: str, *, actor: str) -> None:
+    """Stop an account signing in; every session it had ends at once."""
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.username == collapse(username).lower()))
+        if user is None:
+            raise AccountError(f"There is no user called {username}.")
+        user.active = False
+        user.session_version += 1
+        audit.record(session, "user disabled", actor=actor, username=user.username)
+
+
 def end_sessions(db: Database, user_id: int) -> None:
     """End every signed-in session of this account (at sign-out; a changed
     password or a disabled account must do the same): a session cookie kept

@@ -151,3 +151,20 @@ def test_a_worker_started_while_its_database_is_down_waits_for_it(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_an_admin_sets_a_password_and_disables_an_account(run, tmp_path):
+    env = settings_env(make_settings(tmp_path))
+    changed = CliRunner().invoke(
+        main,
+        ["users", "password", "cw", "--as", "admin", "--password-stdin"],
+        input="a new correct horse battery\n",
+        env=env,
+    )
+    disabled = run("users", "disable", "cw", "--as", "admin")
+    db = Intake.start(make_settings(tmp_path), migrate=False).db
+
+    assert changed.exit_code == 0, changed.output
+    assert disabled.exit_code == 0, disabled.output
+    assert authenticate(db, "cw", "a new correct horse battery") is None  # disabled
+    assert run("users", "disable", "admin", "--as", "cw").exit_code == 2  # cw can no longer act

@@ -93,3 +93,17 @@ def test_hsts_is_sent_when_the_service_is_public_over_https(make_app):
 
     assert https.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "Strict-Transport-Security" not in plain.headers
+
+
+@pytest.mark.parametrize("change", ["password", "disabled"])
+def test_a_new_password_or_a_disabled_account_ends_its_sessions(caseworker, intake, change):
+    from intake.accounts.services import disable_user, set_password
+
+    assert caseworker.get("/dashboard").status_code == 200
+
+    if change == "password":
+        set_password(intake.db, "casey", "a new correct horse battery", actor="ada")
+    else:
+        disable_user(intake.db, "casey", actor="ada")
+
+    assert caseworker.get("/dashboard").status_code == 302
