@@ -41,7 +41,7 @@ def test_every_door_answers_503_while_postgresql_restarts_and_recovers(tmp_path,
     settings = make_settings(tmp_path, database_url=private_postgres.url)
     app = create_app({"INTAKE_SETTINGS": settings, "WTF_CSRF_ENABLED": False})
     intake = app.extensions["intake"]
-    token = create_api_token(intake.db, "robot", created_by="admin")
+    token = create_api_token(intake.db, "robot", created_by="admin", scope="reader")
     create_user(intake.db, "casey", PASSWORD, role="caseworker", display_name="Casey")
     client = app.test_client()
     reference = intake.accept(GOOD, filename="first.pdf", channel="api").references[0]
