@@ -42,6 +42,7 @@ class ReasonCode(enum.StrEnum):
     ORG_NAME_MISMATCH = "ORG_NAME_MISMATCH"
     USER_ADMIN_EXISTS = "USER_ADMIN_EXISTS"
     GPP_ADMIN_LIMIT = "GPP_ADMIN_LIMIT"
+    PL_ADMIN_LIMIT = "PL_ADMIN_LIMIT"
     NOMINEE_ALREADY_HOLDS_ROLE = "NOMINEE_ALREADY_HOLDS_ROLE"
     ROLE_HOLDER_NOT_FOUND = "ROLE_HOLDER_NOT_FOUND"
     NOMINEE_NOT_AT_ORG = "NOMINEE_NOT_AT_ORG"
@@ -77,7 +78,14 @@ _REVIEW_CODES = frozenset(
 )
 
 #: Codes a caseworker can never override by applying (SPEC §5).
-HARD_LIMITS = frozenset({ReasonCode.GPP_ADMIN_LIMIT, ReasonCode.ORG_CLOSED, ReasonCode.ROLE_NOT_UA})
+HARD_LIMITS = frozenset(
+    {
+        ReasonCode.GPP_ADMIN_LIMIT,
+        ReasonCode.PL_ADMIN_LIMIT,
+        ReasonCode.ORG_CLOSED,
+        ReasonCode.ROLE_NOT_UA,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,11 @@ from verification.names import org_names_match
 from verification.normalise import normalise
 from verification.reasons import Finding, Outcome, ReasonCode, decide
 from verification.request import Request, is_active, rule, same_email
-from verification.roles import GPP_UA, MAIN_CONTACT, NEW, REMOVE, ROLES, UPDATE
+from verification.roles import GPP_UA, MAIN_CONTACT, NEW, PL_UA, REMOVE, ROLES, UPDATE
 from verification.text import Reason, render
 
 #: A form signed more than this many days before it was received is too old.
 MAX_FORM_AGE_DAYS = 90
-#: Most active GPP_UA holders a practice may have (SPEC §3).
-GPP_ADMIN_MAX = 4
 
 ORG_TYPE_NAMES = {
     "gp_practice": "a GP practice",
@@ -37,6 +35,13 @@ ORG_TYPE_NAMES = {
 }
 
 R = ReasonCode
+
+#: Roles an organisation may hold only so many of (SPEC §3): the most active
+#: holders, and the reason a New request past them is refused with.
+ADMIN_LIMITS = {
+    GPP_UA: (4, R.GPP_ADMIN_LIMIT),
+    PL_UA: (4, R.PL_ADMIN_LIMIT),
+}
 
 
 @rule("signature")
@@ -163,15 +168,20 @@ def user_admin_exists(request: Request) -> Iterator[Finding]:
 
 
 @rule("role", "request_type", needs_org=True)
-def gpp_admin_limit(request: Request) -> Iterator[Finding]:
-    """GPP_ADMIN_LIMIT: a New GPP_UA request where four holders are already active.
+def admin_limit(request: Request) -> Iterator[Finding]:
+    """GPP_ADMIN_LIMIT, PL_ADMIN_LIMIT: a New request for a role whose
+    limit (:data:`ADMIN_LIMITS`) the organisation's active holders reach.
 
     All active holders count, the nominee included (granting cannot take the
-    practice past four; a nominee who holds it is also NOMINEE_ALREADY_HOLDS_ROLE).
+    organisation past the limit; a nominee who holds it is also
+    NOMINEE_ALREADY_HOLDS_ROLE).
     """
-    new_gpp = request.role_code == GPP_UA and request.text("request_type") == NEW
-    if new_gpp and len(request.holders) >= GPP_ADMIN_MAX:
-        yield Finding(R.GPP_ADMIN_LIMIT, "role", f"{len(request.holders)} active holders")
+    limit = ADMIN_LIMITS.get(request.role_code or "")
+    if limit is None or request.text("request_type") != NEW:
+        return
+    most, code = limit
+    if len(request.holders) >= most:
+        yield Finding(code, "role", f"{len(request.holders)} active holders")
 
 
 @rule("role", "request_type", "nominee_email", needs_org=True)
@@ -257,7 +267,7 @@ RULES = (
     org_name_matches,
     role_for_org_type,
     user_admin_exists,
-    gpp_admin_limit,
+    admin_limit,
     nominee_already_holds_role,
     main_contact_to_update_exists,
     main_contact_to_remove_exists,

@@ -120,6 +120,13 @@ TEXT: dict[ReasonCode, tuple[str, str, str]] = {
         "Ask a current GPP Practice User Administrator to deactivate one that is no longer "
         "needed, and then give the nominee the role.",
     ),
+    R.PL_ADMIN_LIMIT: (
+        "The organisation already has four active PL Organisation Administrators, the most "
+        "allowed.",
+        "({detail})",
+        "Ask a current PL Organisation Administrator to deactivate one that is no longer "
+        "needed, and then give the nominee the role.",
+    ),
     R.NOMINEE_ALREADY_HOLDS_ROLE: (
         "The nominee already holds this role at the organisation.",
         "",

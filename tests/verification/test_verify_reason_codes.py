@@ -123,6 +123,12 @@ PRODUCES = [
     ),
     case("a fifth GPP user administrator", "GPP_ADMIN_LIMIT", setup=four_gpp_holders),
     case(
+        "a fifth PL organisation administrator",
+        "PL_ADMIN_LIMIT",
+        role="PL Organisation User Administrator",
+        setup=lambda rows: [rows.holder(f"pl{n}@nhs.net", "PL_UA") for n in range(4)],
+    ),
+    case(
         "a new request for a current holder",
         "NOMINEE_ALREADY_HOLDS_ROLE",
         setup=lambda rows: rows.holder("sarah.collins@nhs.net"),
@@ -359,6 +365,21 @@ NEAR_MISSES = [
         "GPP_ADMIN_LIMIT",
         role="PL Organisation User Administrator",
         setup=lambda rows: [rows.holder(f"pl{n}@nhs.net", "PL_UA") for n in range(4)],
+    ),
+    case(
+        "three active PL holders and one deactivated",
+        "PL_ADMIN_LIMIT",
+        role="PL Organisation User Administrator",
+        setup=lambda rows: [
+            rows.holder(f"pl{n}@nhs.net", "PL_UA", status="active" if n < 3 else "deactivated")
+            for n in range(4)
+        ],
+    ),
+    case(
+        "four GPP holders and a PL request",
+        "PL_ADMIN_LIMIT",
+        role="PL Organisation User Administrator",
+        setup=four_gpp_holders,
     ),
     case(
         "a nominee whose role was deactivated",
