@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from bench.run import Run
 from intake import workers
 from intake.config import Settings
+from intake.db import aware
 from intake.directory.services import import_directory
 from intake.reading import ReadLimits, read_document
 from intake.service import Intake
@@ -193,11 +194,7 @@ def decided_span(intake: Intake, ids: list[int]) -> float:
         last = session.scalar(
             select(func.max(Request.decided_at)).where(Request.submission_id.in_(ids))
         )
-    return (_utc(last) - _utc(first)).total_seconds()
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return (aware(last) - aware(first)).total_seconds()
 
 
 def run(bench: Run) -> dict[str, Any]:
@@ -276,7 +273,7 @@ def _latency(intake: Intake, forms: list[Path], enqueue) -> dict[str, float]:
             decided = session.scalar(
                 select(func.max(Request.decided_at)).where(Request.submission_id == submission_id)
             )
-        latencies.append((_utc(decided) - started).total_seconds() * 1000)
+        latencies.append((aware(decided) - started).total_seconds() * 1000)
     latencies.sort()
     return {
         "pipeline_latency_p50_ms": round(statistics.median(latencies), 2),

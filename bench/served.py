@@ -5,7 +5,6 @@ database."""
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import os
@@ -30,6 +29,7 @@ from bench.servers import free_port
 from intake.accounts.services import create_api_token
 from intake.audit import AuditEvent
 from intake.config import Settings
+from intake.db import aware
 from intake.directory.models import RoleHolder
 from intake.service import Intake
 from intake.submissions.models import Request, Submission
@@ -178,7 +178,7 @@ class Traffic:
                 name, data = samples[number % len(samples)]
                 body = data + f"\n%soak {next(self._unique)}\n".encode()
                 for _ in range(TRIES):
-                    status, reply, retry_after = _post(self.served.base, token, name, body)
+                    status, reply, retry_after = post_file(self.served.base, token, name, body)
                     with self._lock:
                         self.answers[status] += 1
                         if status == 202:
@@ -198,7 +198,7 @@ class Traffic:
             thread.join()
 
 
-def _post(base: str, token: str, name: str, data: bytes) -> tuple[int, list[str], float]:
+def post_file(base: str, token: str, name: str, data: bytes) -> tuple[int, list[str], float]:
     """POST one file to the API: the status (0 when no answer came at all),
     the references, and how long to wait before trying again."""
     boundary = f"intake-{os.urandom(8).hex()}"
@@ -263,7 +263,7 @@ def outcome(intake: Intake, references: list[str]) -> dict[str, Any]:
         )
     known = {row.reference: row for row in rows}
     waits = [
-        (_utc(row.decided_at) - _utc(row.received_at)).total_seconds()
+        (aware(row.decided_at) - aware(row.received_at)).total_seconds()
         for row in rows
         if row.decided_at is not None
     ]
@@ -292,7 +292,3 @@ def wrong(found: dict[str, Any]) -> list[str]:
         )
         if found[key]
     ]
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -37,10 +37,7 @@ def users_add(
 ) -> None:
     """Add an account that can sign in to the dashboard."""
     db = context.service().db
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _password(password_stdin, "Password")
     try:
         user = create_user(
             db, username, password, role=role, display_name=display_name, email=email
@@ -48,6 +45,13 @@ def users_add(
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"added {user.role} {user.username}")
+
+
+def _password(from_stdin: bool, prompt: str) -> str:
+    """A password from standard input's first line, or asked for twice."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
 
 
 @users.command("password")
@@ -58,10 +62,7 @@ def users_password(username: str, actor: str, password_stdin: bool) -> None:
     """Give USERNAME a new password; their sessions end."""
     service = context.service()
     actor = context.account(service, actor, admin=True)
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    password = _password(password_stdin, "New password")
     try:
         set_password(service.db, username, password, actor=actor)
     except AccountError as exc:

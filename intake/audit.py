@@ -22,7 +22,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, func,
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from intake.db import Base, Database, utcnow
+from intake.db import Base, Database, aware, utcnow
 
 
 class AuditEvent(Base):
@@ -85,10 +85,9 @@ _BATCH = 1000
 
 def chained(previous: str, event: AuditEvent) -> str:
     """The seal of ``event`` after the seal ``previous``."""
-    at = event.at if event.at.tzinfo else event.at.replace(tzinfo=dt.UTC)
     content = [
         event.id,
-        at.astimezone(dt.UTC).isoformat(),
+        aware(event.at).astimezone(dt.UTC).isoformat(),
         event.submission_id,
         event.request_id,
         event.actor,

@@ -19,6 +19,12 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def aware(value: dt.datetime) -> dt.datetime:
+    """A datetime read from the database, in UTC with its zone: SQLite hands
+    them back naive (they are UTC), PostgreSQL with one."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys.
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import ColumnElement, DateTime, String, and_, delete, exists, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from intake.db import Base, Database, utcnow
+from intake.db import Base, Database, aware, utcnow
 from intake.submissions.models import Submission, SubmissionState
 
 
@@ -84,6 +84,4 @@ def oldest_undecided_s(db: Database) -> float | None:
         )
     if oldest is None:
         return None
-    if oldest.tzinfo is None:  # SQLite hands back naive UTC
-        oldest = oldest.replace(tzinfo=dt.UTC)
-    return (utcnow() - oldest).total_seconds()
+    return (utcnow() - aware(oldest)).total_seconds()

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from intake.db import aware
 from intake.decisions.oversight import age_days
 from intake.service import Intake
 from intake.submissions.models import Request, Status
@@ -88,9 +89,7 @@ def role_name(value: Any) -> str:
 def _when(value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    if value.tzinfo is None:  # SQLite hands back naive UTC
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).strftime("%-d %b %Y %H:%M UTC")
+    return aware(value).astimezone(dt.UTC).strftime("%-d %b %Y %H:%M UTC")
 
 
 def _day(value: dt.date | None) -> str:

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from intake import audit
 from intake.accounts.models import ApiToken, User
 from intake.accounts.tokens import new_token, token_hash
-from intake.db import Database, utcnow
+from intake.db import Database, aware, utcnow
 from verification.normalise import collapse
 
 ROLES = ("caseworker", "admin")
@@ -167,15 +167,11 @@ def check_api_token(db: Database, token: str) -> ApiToken | None:
                 ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None)
             )
         )
-        if row is None or (row.expires_at is not None and _utc(row.expires_at) <= now):
+        if row is None or (row.expires_at is not None and aware(row.expires_at) <= now):
             return None
-        if row.last_used_at is None or _utc(row.last_used_at) <= now - LAST_USED_EVERY:
+        if row.last_used_at is None or aware(row.last_used_at) <= now - LAST_USED_EVERY:
             row.last_used_at = now
         return row
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def revoke_api_token(db: Database, name: str, *, actor: str) -> int:

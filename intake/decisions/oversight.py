@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from intake import audit
 from intake.accounts.models import User
-from intake.db import Database, utcnow
+from intake.db import Database, aware, utcnow
 from intake.mail import outbox
 from intake.submissions.models import Request, SecondLook, Status
 
@@ -45,11 +45,6 @@ class RandomSource(Protocol):
     def random(self) -> float: ...
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite hands datetimes back naive (they are UTC)."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def age_days(request: Request, now: dt.datetime | None = None) -> int:
     """Whole days since the request was received.
 
@@ -58,7 +53,7 @@ def age_days(request: Request, now: dt.datetime | None = None) -> int:
     4
     """
     now = now or utcnow()
-    return max(0, (now - _aware(request.created_at)).days)
+    return max(0, (now - aware(request.created_at)).days)
 
 
 # --- Ageing ---------------------------------------------------------------------

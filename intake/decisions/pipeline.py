@@ -30,7 +30,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from intake import audit, workers
-from intake.db import Database, utcnow
+from intake.db import Database, aware, utcnow
 from intake.decisions import oversight
 from intake.decisions.grants import lock_organisation
 from intake.decisions.record import record_decision
@@ -289,7 +289,7 @@ def conclude(
         if fenced is None:
             raise ClaimLost(f"submission {work.submission_id} was taken over")
         received_on, received_at = fenced
-        accepted = received_at if received_at.tzinfo else received_at.replace(tzinfo=dt.UTC)
+        accepted = aware(received_at)
         first = session.scalars(
             select(Request).where(
                 Request.submission_id == work.submission_id, Request.form_index == 0

@@ -41,7 +41,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from intake import audit
-from intake.db import Database, utcnow
+from intake.db import Database, aware, utcnow
 from intake.mail import texts
 from intake.mail.addresses import plain_address
 from intake.mail.models import OutboxMessage
@@ -359,8 +359,7 @@ def _mark_sent(db: Database, row: OutboxMessage) -> int:
 
 def _failed(db: Database, row: OutboxMessage, now: dt.datetime, error: str, *, permanent: bool):
     """Record a failed attempt; returns 1 when the row is given up on, else 0."""
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
-    give_up = permanent or now - created > GIVE_UP_AFTER
+    give_up = permanent or now - aware(row.created_at) > GIVE_UP_AFTER
     with db.session() as session:
         session.execute(
             update(OutboxMessage)

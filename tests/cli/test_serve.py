@@ -9,15 +9,16 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
 
+from bench.served import post_file
 from bench.servers import free_port
 from intake import workers
 from intake.accounts.services import create_api_token
+from intake.db import aware
 from intake.directory.services import import_directory
 from intake.service import Intake
 from intake.submissions.models import Submission, SubmissionState
@@ -60,8 +61,7 @@ def beating(intake: Intake, queue: str) -> set[str]:
     since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=workers.STALE_AFTER_S)
     with intake.db.session() as session:
         rows = session.scalars(select(WorkerHeartbeat).where(WorkerHeartbeat.queue == queue))
-        # SQLite hands back naive UTC.
-        return {r.name for r in rows if r.last_seen.replace(tzinfo=dt.UTC) >= since}
+        return {r.name for r in rows if aware(r.last_seen) >= since}
 
 
 def wait_for(condition, timeout: float, what: str):
@@ -75,26 +75,8 @@ def wait_for(condition, timeout: float, what: str):
 
 
 def upload(base: str, token: str, name: str) -> None:
-    data = (SAMPLES / name).read_bytes()
-    boundary = "intake-test-boundary"
-    body = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-            "Content-Type: application/pdf\r\n\r\n"
-        ).encode()
-        + data
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    request = urllib.request.Request(
-        f"{base}/api/v1/submissions",
-        data=body,
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 202
+    status, _references, _wait = post_file(base, token, name, (SAMPLES / name).read_bytes())
+    assert status == 202
 
 
 @pytest.mark.pipeline
