@@ -6,7 +6,8 @@ listed at the organisation and active there in the claimed capacity (pass);
 active there but in another capacity (AUTHORISER_CAPACITY_MISMATCH); listed
 there but not active (AUTHORISER_INACTIVE); not listed there
 (AUTHORISER_OTHER_ORG). ICB authorisers are checked against the named ICB
-contacts instead.
+contacts instead. Which staff role carries a capacity, and the order of
+preference, are the authoriser table's (:mod:`verification.policy`).
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from verification.names import NameMatch, compare_names
+from verification.policy import CAPACITY_STAFF_ROLE, LAST_RESORT
 from verification.reasons import Finding, ReasonCode
 from verification.request import Request, is_active, rule, same_email
-from verification.roles import AEL_USER, CALDICOTT_GUARDIAN, GP_PARTNER, ICB
-
-#: The staff_role that carries each staff capacity (only these carry authority).
-CAPACITY_STAFF_ROLE = {GP_PARTNER: "gp_partner", CALDICOTT_GUARDIAN: "caldicott_guardian"}
+from verification.roles import AEL_USER, ICB
 
 R = ReasonCode
 
@@ -141,9 +140,12 @@ def form_icb_is_org_icb(request: Request) -> Iterator[Finding]:
 
 @rule("authoriser_capacity", needs_org=True)
 def icb_preferred(request: Request) -> Iterator[Finding]:
-    """ICB_NOT_PREFERRED (review): ICB signed, yet the organisation has an active
-    GP partner, Caldicott Guardian or AEL entry (``has_active_authoriser``)."""
-    if request.text("authoriser_capacity") == ICB and request.directory.has_active_authoriser(
+    """ICB_NOT_PREFERRED (review): signed in the last resort of the order of
+    preference (:data:`verification.policy.LAST_RESORT`, the ICB), yet the
+    organisation has an active authoriser in a capacity before it: a GP
+    partner, Caldicott Guardian or AEL entry (``has_active_authoriser``)."""
+    capacity = request.text("authoriser_capacity")
+    if capacity == LAST_RESORT and request.directory.has_active_authoriser(
         request.known_org.org_code
     ):
         yield Finding(R.ICB_NOT_PREFERRED, "authoriser_capacity")

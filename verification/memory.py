@@ -7,14 +7,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from verification.directory import AelEntry, IcbContact, Organisation, RoleHolder, StaffRecord
+from verification.policy import CAPACITY_STAFF_ROLE
 from verification.request import is_active
+from verification.roles import MAIN_CONTACT
 
 if TYPE_CHECKING:
     from verification.rules import GrantAction
 
 #: Request statuses that make another request a duplicate (SPEC §5).
 OPEN_OR_APPLIED = frozenset({"received", "processing", "review", "applied"})
-AUTHORITY_STAFF_ROLES = frozenset({"gp_partner", "caldicott_guardian"})
+#: The staff roles that carry authority (the authoriser table's).
+AUTHORITY_STAFF_ROLES = frozenset(CAPACITY_STAFF_ROLE.values())
 
 
 class OtherRequest(NamedTuple):
@@ -131,7 +134,7 @@ class MemoryDirectory:
         ]
         if action.kind == "deactivate":
             leaving = [h for h in current if h.email == email]
-        elif action.kind == "replace":
+        elif action.kind == "replace" or role == MAIN_CONTACT:  # one Main Contact at a time
             leaving = [h for h in current if h.email != email]
         else:
             leaving = []

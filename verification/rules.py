@@ -19,9 +19,10 @@ from verification.directory import Directory
 from verification.fields import FIELD_KEYS
 from verification.names import org_names_match
 from verification.normalise import normalise
+from verification.policy import ADMIN_LIMITS
 from verification.reasons import Finding, Outcome, ReasonCode, decide
 from verification.request import Request, is_active, rule, same_email
-from verification.roles import GPP_UA, MAIN_CONTACT, NEW, PL_UA, REMOVE, ROLES, UPDATE
+from verification.roles import MAIN_CONTACT, NEW, REMOVE, ROLES, UPDATE
 from verification.text import Reason, render
 
 #: A form signed more than this many days before it was received is too old.
@@ -35,13 +36,6 @@ ORG_TYPE_NAMES = {
 }
 
 R = ReasonCode
-
-#: Roles an organisation may hold only so many of (SPEC §3): the most active
-#: holders, and the reason a New request past them is refused with.
-ADMIN_LIMITS = {
-    GPP_UA: (4, R.GPP_ADMIN_LIMIT),
-    PL_UA: (4, R.PL_ADMIN_LIMIT),
-}
 
 
 @rule("signature")
@@ -170,7 +164,10 @@ def user_admin_exists(request: Request) -> Iterator[Finding]:
 @rule("role", "request_type", needs_org=True)
 def admin_limit(request: Request) -> Iterator[Finding]:
     """GPP_ADMIN_LIMIT, PL_ADMIN_LIMIT: a New request for a role whose
-    limit (:data:`ADMIN_LIMITS`) the organisation's active holders reach.
+    limit the organisation's active holders reach. The limits and their
+    reasons are the authoriser table's (:data:`verification.policy.ADMIN_LIMITS`,
+    also importable from here); a role whose limit is kept by replacing the
+    holder (the Main Contact) has no reject here.
 
     All active holders count, the nominee included (granting cannot take the
     organisation past the limit; a nominee who holds it is also
