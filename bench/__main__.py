@@ -12,7 +12,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import dashboard, directory, engines, pipeline, reading, resolutions, results, verify
+from bench import (
+    dashboard,
+    directory,
+    engines,
+    ods,
+    pipeline,
+    reading,
+    resolutions,
+    results,
+    verify,
+)
 from bench.run import Run
 
 Section = Callable[[Run], dict[str, Any]]
@@ -31,6 +41,7 @@ def _filling(fill: Callable[[dict[str, Any]], None]) -> Section:
 
 SECTIONS: dict[str, Section] = {
     "directory": directory.run,
+    "ods": ods.run,
     "verify": verify.run,
     "reading": _filling(reading.run),
     "resolutions": _filling(resolutions.run),
