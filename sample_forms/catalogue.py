@@ -347,6 +347,28 @@ NAME_MISMATCH = request(
     **_riverside(role="Main Contact", authoriser_name="Susan Collins", date_signed="6 Nov 2026"),
 )
 
+PL_LIMIT = request(
+    "The practice already has four active PL Organisation User Administrators (a fifth "
+    "holder is deactivated and does not count): a fifth is refused, a hard limit; the "
+    "existing holders are also reported",
+    REJECTED,
+    ("PL_ADMIN_LIMIT", "USER_ADMIN_EXISTS"),
+    Style(labels="colon", signature="strokes", tick="bracket_x"),
+    org_name="Beech Road Surgery",
+    org_code="A81009",
+    role="PL Organisation User Administrator",
+    request_type="New",
+    nominee_name="Ryan Cole",
+    nominee_email="ryan.cole@nhs.net",
+    nominee_job_title="Practice Manager",
+    requester_name="Ryan Cole",
+    requester_email="ryan.cole@nhs.net",
+    authoriser_name="Hannah Shaw",
+    authoriser_email="hannah.shaw@nhs.net",
+    authoriser_capacity="GP Partner",
+    date_signed="12 November 2026",
+)
+
 SAMPLES: tuple[Sample, ...] = (
     Sample("applied_gp_partner.pdf", (GP_PARTNER,)),
     Sample("applied_caldicott_acroform_by_key.pdf", (CALDICOTT,)),
@@ -363,6 +385,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("rejected_org_closed.pdf", (CLOSED_ORG,)),
     Sample("rejected_field_missing.pdf", (MISSING_FIELD,)),
     Sample("rejected_field_invalid_email.pdf", (INVALID_EMAIL,)),
+    Sample("rejected_pl_admin_limit.pdf", (PL_LIMIT,)),
     Sample("review_user_admin_exists.pdf", (EXISTING_ADMIN,)),
     Sample("review_authoriser_name_mismatch.pdf", (NAME_MISMATCH,)),
 )

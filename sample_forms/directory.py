@@ -25,6 +25,7 @@ ORGANISATIONS = (
     ("A81006", "Old Mill Surgery", "gp_practice", "QWE", "closed"),
     ("A81007", "Greenfields Practice", "gp_practice", "QAB", "active"),
     ("A81008", "Northgate Medical Practice", "gp_practice", "QAB", "active"),
+    ("A81009", "Beech Road Surgery", "gp_practice", "QRS", "active"),
     ("C82010", "Brook Lane Opticians", "optometry", "QRS", "active"),
     ("C82011", "Clearview Eyecare", "optometry", "QAB", "active"),
     ("V00123", "Smile Dental Care", "dental", "QWE", "active"),
@@ -54,6 +55,8 @@ STAFF = (
     ("A81007", "Ian Moore", "ian.moore@nhs.net", "admin", "active"),
     ("A81008", "Fiona Reid", "fiona.reid@nhs.net", "gp_partner", "active"),
     ("A81008", "Sam Taylor", "sam.taylor@nhs.net", "admin", "active"),
+    ("A81009", "Hannah Shaw", "hannah.shaw@nhs.net", "gp_partner", "active"),
+    ("A81009", "Ryan Cole", "ryan.cole@nhs.net", "practice_manager", "active"),
     ("C82010", "Daniel Price", "daniel.price@nhs.net", "optometrist", "active"),
     ("C82010", "Tom Hughes", "tom.hughes@nhs.net", "admin", "active"),
     ("C82011", "Kevin O'Neill", "kevin.oneill@nhs.net", "caldicott_guardian", "active"),
@@ -89,6 +92,11 @@ USER_ADMINS = (
     ("A81004", "MAIN_CONTACT", "Linda Hall", "linda.hall@nhs.net", "active"),
     ("A81007", "PL_UA", "Ian Moore", "ian.moore@nhs.net", "active"),
     ("A81007", "PL_UA", "Ruth Bell", "ruth.bell@nhs.net", "deactivated"),
+    ("A81009", "PL_UA", "Amy Reed", "amy.reed@nhs.net", "active"),
+    ("A81009", "PL_UA", "Dev Singh", "dev.singh@nhs.net", "active"),
+    ("A81009", "PL_UA", "Lucy Wade", "lucy.wade@nhs.net", "active"),
+    ("A81009", "PL_UA", "Owen Marsh", "owen.marsh@nhs.net", "active"),
+    ("A81009", "PL_UA", "Carl Webb", "carl.webb@nhs.net", "deactivated"),
     ("C82011", "OPTO_UA", "Neil Cross", "neil.cross@nhs.net", "deactivated"),
 )
 
