@@ -28,6 +28,13 @@ def directory_import(folder: Path) -> None:
         raise click.ClickException(f"nothing imported: {exc}") from None
     for name, count in summary.counts.items():
         click.echo(f"{name:>18}: {count:,} rows")
+    click.echo("changed since the last import:")
+    for kind, (added, removed, changed) in summary.changes.items():
+        click.echo(f"{kind:>18}: {added:,} added, {removed:,} removed, {changed:,} changed")
+    for line in [*summary.kept, *summary.conflicts]:
+        click.echo(f"  {line}")
+    if summary.confirmed:
+        click.echo(f"  {len(summary.confirmed):,} of the service's changes now confirmed upstream")
     _report_sweep(intake)
 
 

@@ -10,6 +10,8 @@ from intake.audit import AuditEvent
 from intake.db import Base
 from intake.directory.models import (
     AelEntry,
+    DirectoryChange,
+    DirectoryConflict,
     IcbContact,
     LeaverFlag,
     Organisation,
@@ -26,6 +28,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "DirectoryChange",
+    "DirectoryConflict",
     "IcbContact",
     "InboundMessage",
     "LeaverFlag",

@@ -26,6 +26,7 @@ from werkzeug.datastructures import MultiDict
 
 from intake import audit, workers
 from intake.decisions import oversight
+from intake.decisions.grants import replaced_on_apply
 from intake.decisions.review import ReviewRefused, decide_review
 from intake.submissions import queries
 from intake.submissions.models import Request, Status
@@ -195,6 +196,7 @@ class Detail:
     audit: list
     preview_pages: list[int]
     is_pdf: bool
+    replaced: list[tuple[str, str]]  # (name, email) applying would deactivate
 
     @property
     def fields(self):
@@ -217,11 +219,17 @@ def _load_detail(reference: str) -> Detail | None:
             if other.id != found.id and other.reference
         ]
         trail = queries.audit_trail(session, found)
+        replaced = []
+        if found.status == Status.REVIEW:
+            replaced = [
+                (holder.full_name, holder.email)
+                for holder in replaced_on_apply(session, found.fields or {})
+            ]
     is_pdf = _sniff_pdf(found)
     pages = list(found.pages or [])
     if not pages and is_pdf:
         pages = list(range(min(found.submission.page_count or 1, 2)))
-    return Detail(found, siblings, trail, pages[: previews.MAX_PAGES], is_pdf)
+    return Detail(found, siblings, trail, pages[: previews.MAX_PAGES], is_pdf, replaced)
 
 
 def _sniff_pdf(found: Request) -> bool:

@@ -3,8 +3,11 @@
 Applying re-runs every rule against today's directory with the values the
 caseworker confirmed (read values, plus any corrections) at full confidence,
 so a rule that a low-confidence field had hidden runs now. A hard limit
-(GPP_ADMIN_LIMIT, ORG_CLOSED, ROLE_NOT_UA) or any other reject reason refuses
-the apply; review reasons are what the caseworker overrides with their note.
+(GPP_ADMIN_LIMIT, PL_ADMIN_LIMIT, ORG_CLOSED, ROLE_NOT_UA) or any other reject
+reason refuses the apply; review reasons are what the caseworker overrides
+with their note. When another decision changes the organisation's holders
+between the checks and the write, the database refuses the write and the
+decision is made again on what is there now.
 """
 
 from __future__ import annotations
@@ -65,59 +68,76 @@ def decide_review(
     unknown = set(corrections or {}) - set(FIELD_KEYS)
     if unknown:
         raise ReviewRefused(f"Unknown field(s): {', '.join(sorted(unknown))}.")
-    try:
-        with db.session() as session:
-            # The first statement is a write: it guards against a second
-            # decision and takes SQLite's writer lock before anything is read.
-            taken = session.execute(
-                update(Request)
-                .where(Request.reference == reference, Request.status == Status.REVIEW)
-                .values(decided_by=actor)
-            )
-            if taken.rowcount != 1:
-                raise ReviewRefused(f"{reference} is not waiting for a caseworker.")
-            request = session.scalars(select(Request).where(Request.reference == reference)).one()
-            if decision == "reject":
-                _finish(session, request, Status.REJECTED, note, actor)
-                return ReviewDecision(reference, Status.REJECTED)
-            values = {**(request.fields or {}), **(corrections or {})}
-            lock_organisation(session, values.get("org_code"))
-            verdict = verify(
-                values,
-                {key: 1.0 for key in FIELD_KEYS},
-                received=request.submission.received_on,
-                directory=SqlDirectory(session),
-                reference=request.reference,
-            )
-            blocking = tuple(
-                reason
-                for finding, reason in zip(verdict.findings, verdict.reasons, strict=True)
-                if finding.code in HARD_LIMITS or finding.code.outcome is Outcome.REJECTED
-            )
-            if blocking:
-                hard = [r.code for r in blocking if r.code in HARD_LIMITS]
+    for attempt in (1, 2):
+        try:
+            return _decide(db, reference, decision, note, actor, corrections or {})
+        except IntegrityError:
+            # Another decision took the place (or granted this nominee) between
+            # our checks and our write: decide again on what is there now.
+            if attempt == 2:
                 raise ReviewRefused(
-                    "This request cannot be applied: "
-                    + ("a hard limit applies" if hard else "a rule rejects it")
-                    + f" ({', '.join(r.code for r in blocking)}).",
-                    blocking,
-                )
-            if corrections:
-                request.set_fields(verdict.fields)
-            _finish(
-                session,
-                request,
-                Status.APPLIED,
-                note,
-                actor,
-                action=verdict.action,
-                corrections=dict(corrections or {}),
+                    f"{reference}: another decision changed this organisation's role "
+                    "holders at the same moment; try again."
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _decide(
+    db: Database,
+    reference: str,
+    decision: str,
+    note: str,
+    actor: str,
+    corrections: Mapping[str, object],
+) -> ReviewDecision:
+    with db.session() as session:
+        # The first statement is a write: it guards against a second
+        # decision and takes SQLite's writer lock before anything is read.
+        taken = session.execute(
+            update(Request)
+            .where(Request.reference == reference, Request.status == Status.REVIEW)
+            .values(decided_by=actor)
+        )
+        if taken.rowcount != 1:
+            raise ReviewRefused(f"{reference} is not waiting for a caseworker.")
+        request = session.scalars(select(Request).where(Request.reference == reference)).one()
+        if decision == "reject":
+            _finish(session, request, Status.REJECTED, note, actor)
+            return ReviewDecision(reference, Status.REJECTED)
+        values = {**(request.fields or {}), **corrections}
+        lock_organisation(session, values.get("org_code"))
+        verdict = verify(
+            values,
+            {key: 1.0 for key in FIELD_KEYS},
+            received=request.submission.received_on,
+            directory=SqlDirectory(session),
+            reference=request.reference,
+        )
+        blocking = tuple(
+            reason
+            for finding, reason in zip(verdict.findings, verdict.reasons, strict=True)
+            if finding.code in HARD_LIMITS or finding.code.outcome is Outcome.REJECTED
+        )
+        if blocking:
+            hard = [r.code for r in blocking if r.code in HARD_LIMITS]
+            raise ReviewRefused(
+                "This request cannot be applied: "
+                + ("a hard limit applies" if hard else "a rule rejects it")
+                + f" ({', '.join(r.code for r in blocking)}).",
+                blocking,
             )
-            return ReviewDecision(reference, Status.APPLIED)
-    except IntegrityError:
-        raise ReviewRefused(
-            f"{reference}: the nominee already holds this role (granted a moment ago)."
-        ) from None
+        if corrections:
+            request.set_fields(verdict.fields)
+        _finish(
+            session,
+            request,
+            Status.APPLIED,
+            note,
+            actor,
+            action=verdict.action,
+            corrections=dict(corrections),
+        )
+        return ReviewDecision(reference, Status.APPLIED)
 
 
 def _finish(

@@ -11,17 +11,28 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete
+from sqlalchemy import Connection, Table, delete, select
+from sqlalchemy.orm import Session
 
 from intake import audit
-from intake.db import Database
-from intake.directory.models import AelEntry, IcbContact, Organisation, RoleHolder, Staff
+from intake.db import Database, utcnow
+from intake.directory.models import (
+    ROLE_LIMITS,
+    AelEntry,
+    DirectoryChange,
+    DirectoryConflict,
+    IcbContact,
+    Organisation,
+    RoleHolder,
+    Staff,
+)
+from intake.submissions.models import Request
 
 BATCH = 10_000
 ROLE_CODES = frozenset({"GPP_UA", "PL_UA", "OPTO_UA", "MAIN_CONTACT"})
@@ -34,7 +45,21 @@ class DirectoryImportError(ValueError):
 
 @dataclass
 class ImportSummary:
+    """What an import read and what it changed.
+
+    ``counts``: rows read per file. ``changes``: per kind of record, how
+    many were added, removed and changed against the directory before.
+    ``kept``: the service's own changes the import still shows the old state
+    of (re-applied). ``confirmed``: changes the import now agrees with.
+    ``conflicts``: what the import says against the service's changes, for
+    a caseworker.
+    """
+
     counts: dict[str, int] = field(default_factory=dict)
+    changes: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
+    confirmed: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
 
 
 def _code(value: str) -> str:
@@ -241,13 +266,29 @@ def _indexes_rebuilt(connection: Connection, table: Table) -> Iterator[None]:
         connection.exec_driver_sql(sql)
 
 
+#: What the change report compares, per kind of record: the table, its
+#: key columns and the columns whose change counts.
+COMPARED = {
+    "organisations": ("organisations", ("org_code",), ("name", "org_type", "icb_code", "status")),
+    "staff": ("staff", ("org_code", "email", "staff_role"), ("full_name", "status")),
+    "AEL entries": ("ael_entries", ("org_code", "email"), ("status",)),
+    "ICB contacts": ("icb_contacts", ("icb_code", "email"), ("full_name", "status")),
+    "role holders": (
+        "role_holders",
+        ("org_code", "role_code", "email"),
+        ("full_name", "status"),
+    ),
+}
+
+
 def import_directory(db: Database, folder: Path, *, actor: str = "operator") -> ImportSummary:
     """Replace the directory with the CSV files in ``folder``, atomically.
 
     Rows stream from disk (PostgreSQL: COPY; SQLite: batched inserts with the
     table's indexes rebuilt at the end, in the same transaction), so memory
-    does not grow with the files. The service's own role grants are kept;
-    ``user_admins.csv`` rows replace the previously imported ones.
+    does not grow with the files. ``user_admins.csv`` rows replace the
+    previously imported holders; the service's own changes stay in force
+    (see :func:`_import_holders`). The summary says what changed.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -255,24 +296,251 @@ def import_directory(db: Database, folder: Path, *, actor: str = "operator") -> 
     summary = ImportSummary()
     with db.session() as session:
         connection = session.connection()
+        _keep_previous(connection)
         for name, (model, required, parsers, fixed) in FILES.items():
             path = folder / name
             table = model.__table__
-            if model is RoleHolder:
-                session.execute(delete(RoleHolder).where(RoleHolder.source == "directory"))
-            else:
+            if model is not RoleHolder:
                 session.execute(delete(table))
             if not path.exists():
                 if required:
                     raise DirectoryImportError(f"{name}: missing from {folder}")
-                summary.counts[name] = 0
+                if model is RoleHolder:
+                    path = None
+                else:
+                    summary.counts[name] = 0
+                    continue
+            if model is RoleHolder:
+                summary.counts[name] = _import_holders(session, path, parsers, summary)
                 continue
             unique = "org_code" if model is Organisation else None
             rows = _rows(path, parsers, tuple(fixed.values()), unique=unique)
-            columns = [*parsers, *fixed]
-            # role_holders keeps the service's own grants: not worth rebuilding.
-            rebuild = nullcontext() if model is RoleHolder else _indexes_rebuilt(connection, table)
-            with rebuild:
-                summary.counts[name] = _insert(connection, table, columns, rows)
-        audit.record(session, "directory imported", actor=actor, counts=summary.counts)
+            with _indexes_rebuilt(connection, table):
+                summary.counts[name] = _insert(connection, table, [*parsers, *fixed], rows)
+        summary.changes = _compare_with_previous(connection)
+        audit.record(
+            session,
+            "directory imported",
+            actor=actor,
+            counts=summary.counts,
+            changes={kind: list(n) for kind, n in summary.changes.items()},
+            kept=summary.kept,
+            confirmed=summary.confirmed,
+            conflicts=summary.conflicts,
+        )
     return summary
+
+
+def _keep_previous(connection: Connection) -> None:
+    """Copy the compared columns of the directory as it is into temporary
+    tables, for :func:`_compare_with_previous`."""
+    for table, keys, values in COMPARED.values():
+        columns = ", ".join((*keys, *values))
+        where = " WHERE source = 'directory'" if table == "role_holders" else ""
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS previous_{table}")
+        connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE previous_{table} AS SELECT {columns} FROM {table}{where}"
+        )
+
+
+def _compare_with_previous(connection: Connection) -> dict[str, tuple[int, int, int]]:
+    """(added, removed, changed) per kind of record, by key, against the
+    copy :func:`_keep_previous` made; the copies are dropped."""
+    changes = {}
+    for kind, (table, keys, values) in COMPARED.items():
+        where = " WHERE source = 'directory'" if table == "role_holders" else ""
+        current = f"SELECT {', '.join((*keys, *values))} FROM {table}{where}"
+        previous = f"SELECT {', '.join((*keys, *values))} FROM previous_{table}"
+        key_now = f"SELECT DISTINCT {', '.join(keys)} FROM {table}{where}"
+        key_before = f"SELECT DISTINCT {', '.join(keys)} FROM previous_{table}"
+
+        def count(sql: str) -> int:
+            return connection.exec_driver_sql(f"SELECT COUNT(*) FROM ({sql}) AS d").scalar_one()
+
+        added = count(f"{key_now} EXCEPT {key_before}")
+        removed = count(f"{key_before} EXCEPT {key_now}")
+        differing = count(
+            f"SELECT DISTINCT {', '.join(keys)} FROM ({current} EXCEPT {previous}) AS n"
+        )
+        changes[kind] = (added, removed, differing - added)
+        connection.exec_driver_sql(f"DROP TABLE previous_{table}")
+    return changes
+
+
+def _import_holders(
+    session: Session,
+    path: Path | None,
+    parsers: dict[str, Callable[[str], str]],
+    summary: ImportSummary,
+) -> int:
+    """Replace the imported role holders with ``path``'s (none when it is
+    ``None``), keeping the service's own changes in force (SPEC §4).
+
+    * An imported holder the service has deactivated, and not yet seen
+      deactivated upstream, is written deactivated again ("kept").
+    * An imported active holder who is the service's own active grantee is
+      the same holder, written once; the grant is confirmed upstream.
+    * Every other active holder of a limited role takes the next free place
+      at its organisation; one the places do not allow (the service filled
+      them) is held back and reported as a conflict, as is the service's
+      grantee listed as deactivated.
+    * A deactivation is confirmed when the holder is listed deactivated or
+      not at all; a grant not listed active is kept.
+
+    Returns the rows read.
+    """
+    connection = session.connection()
+    session.execute(delete(RoleHolder).where(RoleHolder.source == "directory"))
+    changes = session.execute(
+        select(DirectoryChange, Request.reference)
+        .join(Request, Request.id == DirectoryChange.request_id)
+        .where(DirectoryChange.confirmed_at.is_(None))
+        .order_by(DirectoryChange.id)
+    ).all()
+    removals = {_key(c): (c, ref) for c, ref in changes if c.kind == "deactivate"}
+    grants = {_key(c): (c, ref) for c, ref in changes if c.kind == "grant"}
+    own = session.execute(
+        select(RoleHolder.org_code, RoleHolder.role_code, RoleHolder.email, RoleHolder.slot).where(
+            RoleHolder.source == "intake", RoleHolder.status == "active"
+        )
+    ).all()
+    held_by_service = {(o, r, e) for o, r, e, _ in own}
+    taken: dict[tuple[str, str], set[int]] = {}
+    for org_code, role_code, _, slot in own:
+        if slot is not None:
+            taken.setdefault((org_code, role_code), set()).add(slot)
+    seated: dict[tuple[str, str], int] = {}
+    seen_active: set[tuple[str, str, str]] = set()
+    conflicts: list[tuple[tuple[str, str, str, str], str, str]] = []
+    read = 0
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        nonlocal read
+        if path is None:
+            return
+        for org_code, role_code, full_name, email, status in _rows(path, parsers):
+            read += 1
+            key = (org_code, role_code, email)
+            slot, deactivated_at, by_request = None, None, None
+            if status == "active":
+                seen_active.add(key)
+                if key in held_by_service:
+                    continue  # the service's own grantee: one holder, one row
+                if key in removals:
+                    change = removals[key][0]
+                    status, deactivated_at, by_request = (
+                        "deactivated",
+                        change.made_at,
+                        change.request_id,
+                    )
+                elif role_code in ROLE_LIMITS:
+                    slot = _next_place(taken, seated, org_code, role_code)
+                    if slot > ROLE_LIMITS[role_code]:
+                        slot, status = None, "held"
+                        person = (org_code, role_code, full_name, email)
+                        conflicts.append((person, "other_holder", _held_why(role_code)))
+            elif key in held_by_service:
+                person = (org_code, role_code, full_name, email)
+                why = "the import lists this holder as deactivated; the service granted the role"
+                conflicts.append((person, "grantee_deactivated", why))
+            yield (
+                org_code,
+                role_code,
+                full_name,
+                email,
+                status,
+                "directory",
+                slot,
+                deactivated_at,
+                by_request,
+            )
+
+    columns = [
+        "org_code",
+        "role_code",
+        "full_name",
+        "email",
+        "status",
+        "source",
+        "slot",
+        "deactivated_at",
+        "deactivated_by_request_id",
+    ]
+    _insert(connection, RoleHolder.__table__, columns, rows())
+    now = utcnow()
+    for key, (change, reference) in {**removals, **grants}.items():
+        agrees = (key in seen_active) == (change.kind == "grant")
+        line = _change_line(change, reference)
+        if agrees:
+            change.confirmed_at = now
+            summary.confirmed.append(line)
+        else:
+            summary.kept.append(f"kept: service change not yet upstream: {line}")
+    for person, kind, why in conflicts:
+        summary.conflicts.append(_raise_conflict(session, person, kind, why))
+    return read
+
+
+def _key(change: DirectoryChange) -> tuple[str, str, str]:
+    return (change.org_code, change.role_code, change.email)
+
+
+def _next_place(
+    taken: dict[tuple[str, str], set[int]],
+    seated: dict[tuple[str, str], int],
+    org_code: str,
+    role_code: str,
+) -> int:
+    """The next place at ``org_code`` for ``role_code`` that the service's
+    own holders do not occupy (past the limit when there is none)."""
+    group = (org_code, role_code)
+    own = taken.get(group, ())
+    place = seated.get(group, 0) + 1
+    while place in own:
+        place += 1
+    seated[group] = place
+    return place
+
+
+def _held_why(role_code: str) -> str:
+    most = ROLE_LIMITS[role_code]
+    if most == 1:
+        return "the import names another active holder; the service's change named one already"
+    return f"the import names more active holders than the {most} places allow"
+
+
+def _change_line(change: DirectoryChange, reference: str | None) -> str:
+    what = "granted to" if change.kind == "grant" else "deactivated"
+    return (
+        f"{change.org_code} {change.role_code} {what} {change.full_name} <{change.email}> "
+        f"by {reference or f'request {change.request_id}'}"
+    )
+
+
+def _raise_conflict(
+    session: Session, person: tuple[str, str, str, str], kind: str, why: str
+) -> str:
+    """Open a conflict for caseworkers (unless one is open already); the
+    report's line."""
+    org_code, role_code, full_name, email = person
+    open_one = session.scalars(
+        select(DirectoryConflict.id).where(
+            DirectoryConflict.org_code == org_code,
+            DirectoryConflict.role_code == role_code,
+            DirectoryConflict.email == email,
+            DirectoryConflict.kind == kind,
+            DirectoryConflict.resolved_at.is_(None),
+        )
+    ).first()
+    if open_one is None:
+        session.add(
+            DirectoryConflict(
+                org_code=org_code,
+                role_code=role_code,
+                full_name=full_name,
+                email=email,
+                kind=kind,
+                detail=why,
+            )
+        )
+    return f"conflict: {org_code} {role_code} {full_name} <{email}>: {why}"

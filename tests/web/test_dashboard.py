@@ -7,10 +7,11 @@ from sqlalchemy import select, update
 from intake import workers
 from intake.audit import AuditEvent
 from intake.decisions.oversight import escalate_overdue, maybe_sample
+from intake.directory.models import RoleHolder
 from intake.directory.services import import_directory
 from intake.submissions.models import Request, Submission
 from intake.submissions.queries import by_reference
-from sample_forms.catalogue import CLOSED_ORG, EXISTING_ADMIN
+from sample_forms.catalogue import CLOSED_ORG, EXISTING_ADMIN, MAIN_CONTACT_UPDATE
 from sample_forms.scenarios import RECEIVED
 from tests.conftest import ROOT
 from web.dashboard import PAGE_SIZE
@@ -437,6 +438,45 @@ def test_a_caseworker_applies_a_review_request_with_a_note(caseworker, review_re
         request = by_reference(session, reference)
         assert request.status == "applied"
         assert request.decided_by == "casey"
+
+
+class _NewMainContact:
+    """The Main Contact Update sample asked as a New: the practice has one."""
+
+    @staticmethod
+    def fields():
+        return {**MAIN_CONTACT_UPDATE.fields(), "request_type": "New"}
+
+
+def test_the_caseworker_sees_who_a_new_main_contact_replaces_before_applying(
+    caseworker, review_request, intake
+):
+    reference = review_request(_NewMainContact)
+    nominee = _NewMainContact.fields()["nominee_email"]
+
+    page = caseworker.get(f"/dashboard/requests/{reference}").get_data(as_text=True)
+    caseworker.post(
+        f"/dashboard/requests/{reference}/decision",
+        data={"decision": "apply", "note": "Linda Hall retired."},
+    )
+    after = caseworker.get(f"/dashboard/requests/{reference}").get_data(as_text=True)
+
+    replaced = re.search(r'<div class="inset-text" id="replaced">(.*?)</div>', page, re.S)
+    assert replaced, page
+    text = " ".join(re.sub(r"<[^>]+>", " ", replaced.group(1)).split())
+    assert text == (
+        "Applying this replaces Linda Hall (linda.hall@nhs.net) as Main Contact, in the same step."
+    )
+    assert 'id="replaced"' not in after  # decided: nothing left to replace
+    with intake.db.session() as session:
+        holders = session.execute(
+            select(RoleHolder.email).where(
+                RoleHolder.org_code == "A81004",
+                RoleHolder.role_code == "MAIN_CONTACT",
+                RoleHolder.status == "active",
+            )
+        ).scalars().all()
+    assert holders == [nominee]
 
 
 def test_a_decision_without_a_note_is_refused(caseworker, review_request, intake):
