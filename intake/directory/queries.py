@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from intake.directory.models import AelEntry, IcbContact, Organisation, RoleHolder, Staff
 from intake.submissions.models import OPEN_STATUSES, Request, Status
 from verification import directory as d
+from verification.policy import CAPACITY_STAFF_ROLE
 
 
 def _lookup(*columns: Any, keys: tuple[str, ...]) -> Select[Any]:
@@ -39,7 +40,7 @@ _ICB = _lookup(
 )
 _ACTIVE_AUTHORISER = (
     _lookup(Staff.id, keys=("org_code",))
-    .where(Staff.staff_role.in_(("gp_partner", "caldicott_guardian")), Staff.status == "active")
+    .where(Staff.staff_role.in_(sorted(CAPACITY_STAFF_ROLE.values())), Staff.status == "active")
     .limit(1)
 )
 _ACTIVE_AEL = _lookup(AelEntry.id, keys=("org_code",)).where(AelEntry.status == "active").limit(1)
