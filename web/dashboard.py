@@ -28,6 +28,7 @@ from intake import audit, workers
 from intake.decisions import oversight
 from intake.decisions.grants import replaced_on_apply
 from intake.decisions.review import ReviewRefused, decide_review
+from intake.directory import conflicts
 from intake.submissions import queries
 from intake.submissions.models import Request, Status
 from intake.submissions.services import CHANNELS
@@ -182,6 +183,31 @@ def second_look(reference: str):
         return redirect(url_for("dashboard.audit_queue"))
     flash(f"Second look at {reference} recorded.", "success")
     return redirect(url_for("dashboard.audit_queue"))
+
+
+@bp.get("/directory-conflicts")
+def directory_conflicts():
+    with intake_service().db.session() as session:
+        open_, resolved = conflicts.conflicts(session)
+    return render_template(
+        "directory_conflicts.html", open=open_, resolved=resolved, kinds=conflicts.KINDS
+    )
+
+
+@bp.post("/directory-conflicts/<int:conflict_id>")
+def resolve_conflict(conflict_id: int):
+    try:
+        done = conflicts.resolve(
+            intake_service().db,
+            conflict_id,
+            note=request.form.get("note", ""),
+            actor=current_user.username,
+        )
+    except conflicts.ConflictRefused as refused:
+        flash(refused.message, "error")
+    else:
+        flash(f"Conflict about {done.email} at {done.org_code} resolved.", "success")
+    return redirect(url_for("dashboard.directory_conflicts"))
 
 
 # --- One request ---

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from intake import workers
 from intake.audit import AuditEvent
 from intake.decisions.oversight import escalate_overdue, maybe_sample
-from intake.directory.models import RoleHolder
+from intake.directory.models import DirectoryConflict, RoleHolder
 from intake.directory.services import import_directory
 from intake.submissions.models import Request, Submission
 from intake.submissions.queries import by_reference
@@ -33,6 +33,7 @@ DASHBOARD_PAGES = [
     "/dashboard",
     "/dashboard/queue",
     "/dashboard/audit",
+    "/dashboard/directory-conflicts",
     "/dashboard/requests/UA-2026-000001",
     "/dashboard/requests/UA-2026-000001/pages/0.png",
     "/dashboard/requests/UA-2026-000001/file",
@@ -609,3 +610,42 @@ def test_the_dashboard_says_when_the_audit_trail_last_passed_its_check(caseworke
 
     assert "The audit trail has not been checked yet" in before
     assert "The audit trail was last checked and found intact on" in after
+
+
+def test_a_directory_conflict_is_shown_to_caseworkers_and_resolved_with_a_note(
+    caseworker, intake, tmp_path
+):
+    import_directory(intake.db, ROOT / "sample_forms" / "directory")
+    with intake.db.session() as session:
+        session.add(
+            DirectoryConflict(
+                org_code="A81004",
+                role_code="MAIN_CONTACT",
+                full_name="Olive Other",
+                email="olive@nhs.net",
+                kind="other_holder",
+                detail="the import names another active holder",
+            )
+        )
+
+    listed = caseworker.get("/dashboard/directory-conflicts").get_data(as_text=True)
+    (conflict_id,) = re.findall(r'action="/dashboard/directory-conflicts/(\d+)"', listed)
+    refused = caseworker.post(
+        f"/dashboard/directory-conflicts/{conflict_id}", data={"note": " "}, follow_redirects=True
+    ).get_data(as_text=True)
+    resolved = caseworker.post(
+        f"/dashboard/directory-conflicts/{conflict_id}",
+        data={"note": "Rang the practice: Olive left in 2025; asked them to update ODS."},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+
+    assert "Olive Other" in listed and "held back, not active" in listed
+    assert "A note is required" in refused
+    assert "Conflict about olive@nhs.net at A81004 resolved." in resolved
+    assert "No open conflicts." in resolved
+    assert "Rang the practice" in resolved
+    with intake.db.session() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.event == "directory conflict resolved")
+        ).one()
+    assert (event.actor, event.detail["email"]) == ("casey", "olive@nhs.net")
