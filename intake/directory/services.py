@@ -345,24 +345,25 @@ def _keep_previous(connection: Connection) -> None:
 
 def _compare_with_previous(connection: Connection) -> dict[str, tuple[int, int, int]]:
     """(added, removed, changed) per kind of record, by key, against the
-    copy :func:`_keep_previous` made; the copies are dropped."""
+    copy :func:`_keep_previous` made; the copies are dropped.
+
+    Two set differences per table (rows now but not before, and before but
+    not now), then only their keys: a key in both differs (changed), in the
+    first only is new, in the second only is gone.
+    """
     changes = {}
     for kind, (table, keys, values) in COMPARED.items():
         where = " WHERE source = 'directory'" if table == "role_holders" else ""
-        current = f"SELECT {', '.join((*keys, *values))} FROM {table}{where}"
-        previous = f"SELECT {', '.join((*keys, *values))} FROM previous_{table}"
-        key_now = f"SELECT DISTINCT {', '.join(keys)} FROM {table}{where}"
-        key_before = f"SELECT DISTINCT {', '.join(keys)} FROM previous_{table}"
-
-        def count(sql: str) -> int:
-            return connection.exec_driver_sql(f"SELECT COUNT(*) FROM ({sql}) AS d").scalar_one()
-
-        added = count(f"{key_now} EXCEPT {key_before}")
-        removed = count(f"{key_before} EXCEPT {key_now}")
-        differing = count(
-            f"SELECT DISTINCT {', '.join(keys)} FROM ({current} EXCEPT {previous}) AS n"
-        )
-        changes[kind] = (added, removed, differing - added)
+        columns, key = ", ".join((*keys, *values)), ", ".join(keys)
+        new = f"SELECT {columns} FROM {table}{where} EXCEPT SELECT {columns} FROM previous_{table}"
+        old = f"SELECT {columns} FROM previous_{table} EXCEPT SELECT {columns} FROM {table}{where}"
+        newer, older, both = connection.exec_driver_sql(
+            f"WITH newer AS MATERIALIZED (SELECT DISTINCT {key} FROM ({new}) AS n), "
+            f"older AS MATERIALIZED (SELECT DISTINCT {key} FROM ({old}) AS o) "
+            "SELECT (SELECT COUNT(*) FROM newer), (SELECT COUNT(*) FROM older), "
+            "(SELECT COUNT(*) FROM (SELECT * FROM newer INTERSECT SELECT * FROM older) AS b)"
+        ).one()
+        changes[kind] = (newer - both, older - both, both)
         connection.exec_driver_sql(f"DROP TABLE previous_{table}")
     return changes
 
