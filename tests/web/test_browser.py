@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import os
 import re
+import shutil
 import tempfile
 import threading
 import time
@@ -352,6 +353,28 @@ def test_a_caseworker_records_a_second_look(live: Live, page: Page):
     first.get_by_role("button", name="Record").click()
     expect(page.get_by_text(f"Second look at {reference} recorded.")).to_be_visible()
     expect(page.locator("table.second-looks tbody tr")).to_have_count(len(applied) - 1)
+
+
+def test_a_caseworker_resolves_a_directory_conflict(live: Live, page: Page):
+    stale = live.tmp / "stale-directory"
+    shutil.copytree(SAMPLES / "directory", stale)
+    with open(stale / "user_admins.csv", "a", encoding="utf-8") as holders:
+        holders.write("A81009,PL_UA,Fifth Holder,fifth.holder@nhs.net,active\n")
+    summary = import_directory(live.intake.db, stale)  # A81009 has four already
+    assert [line.split(":")[0] for line in summary.conflicts] == ["conflict"]
+
+    sign_in(page, live)
+    page.get_by_role("link", name="Directory conflicts", exact=True).click()
+    row = page.locator("table.conflicts tbody tr", has_text="fifth.holder@nhs.net")
+    expect(row).to_contain_text("held back, not active")
+    shot(page, "directory_conflicts")
+    row.get_by_placeholder("What you checked and did").fill("Asked the practice to remove one.")
+    row.get_by_role("button", name="Resolve").click()
+
+    expect(
+        page.get_by_text("Conflict about fifth.holder@nhs.net at A81009 resolved.")
+    ).to_be_visible()
+    expect(page.get_by_text("No open conflicts.")).to_be_visible()
 
 
 def test_an_admin_creates_an_api_token_shown_once(live: Live, page: Page):
