@@ -49,6 +49,9 @@ def run(bench: Run) -> dict[str, Any]:
                 bench.imported[(backend, size.key)] = url  # the verify section reuses it
                 figures[f"directory_import_rows{suffix}"] = report["rows"]
                 figures[f"directory_import_seconds{suffix}"] = round(report["seconds"], 2)
+                figures[f"directory_reimport_seconds{suffix}"] = round(
+                    report["reimport_seconds"], 2
+                )
                 figures[f"directory_import_rows_per_s{suffix}"] = round(
                     report["rows"] / report["seconds"]
                 )

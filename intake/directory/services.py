@@ -296,6 +296,10 @@ def import_directory(db: Database, folder: Path, *, actor: str = "operator") -> 
     summary = ImportSummary()
     with db.session() as session:
         connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            # Room for the change report's set differences to hash in memory
+            # rather than sort on disk; for this transaction only.
+            connection.exec_driver_sql("SET LOCAL work_mem = '256MB'")
         _keep_previous(connection)
         for name, (model, required, parsers, fixed) in FILES.items():
             path = folder / name
@@ -355,6 +359,14 @@ def _compare_with_previous(connection: Connection) -> dict[str, tuple[int, int, 
     for kind, (table, keys, values) in COMPARED.items():
         where = " WHERE source = 'directory'" if table == "role_holders" else ""
         columns, key = ", ".join((*keys, *values)), ", ".join(keys)
+        if not connection.exec_driver_sql(f"SELECT 1 FROM previous_{table} LIMIT 1").first():
+            # Nothing before (a first import): every key is new, nothing to sort.
+            (count,) = connection.exec_driver_sql(
+                f"SELECT COUNT(*) FROM (SELECT DISTINCT {key} FROM {table}{where}) AS n"
+            ).one()
+            changes[kind] = (count, 0, 0)
+            connection.exec_driver_sql(f"DROP TABLE previous_{table}")
+            continue
         new = f"SELECT {columns} FROM {table}{where} EXCEPT SELECT {columns} FROM previous_{table}"
         old = f"SELECT {columns} FROM previous_{table} EXCEPT SELECT {columns} FROM {table}{where}"
         newer, older, both = connection.exec_driver_sql(
