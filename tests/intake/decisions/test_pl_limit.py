@@ -15,9 +15,9 @@ from tests.intake.factories import GOOD_FORM, reading_of, requests_of, submit
 PL_FORM = {**GOOD_FORM, "role": "PL Organisation User Administrator"}
 
 
-def _four_pl_holders(service) -> None:
+def _pl_holders(service, count: int) -> None:
     with service.db.session() as session:
-        for n in range(4):
+        for n in range(count):
             session.add(
                 RoleHolder(
                     org_code=GOOD_FORM["org_code"],
@@ -31,7 +31,7 @@ def _four_pl_holders(service) -> None:
 
 
 def test_a_fifth_pl_organisation_administrator_is_refused(service):
-    _four_pl_holders(service)
+    _pl_holders(service, 4)
     submission_id = submit(service)
 
     pipeline.conclude(service.db, pipeline.claim(service.db, submission_id), reading_of(PL_FORM))
@@ -42,18 +42,8 @@ def test_a_fifth_pl_organisation_administrator_is_refused(service):
 
 
 def _three_pl_holders_and_a_second_nominee(service) -> None:
+    _pl_holders(service, 3)
     with service.db.session() as session:
-        for n in range(3):
-            session.add(
-                RoleHolder(
-                    org_code=GOOD_FORM["org_code"],
-                    role_code="PL_UA",
-                    full_name=f"Holder {n}",
-                    email=f"pl{n}@nhs.net",
-                    status="active",
-                    source="directory",
-                )
-            )
         session.add(
             Staff(
                 org_code=GOOD_FORM["org_code"],
