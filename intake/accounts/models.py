@@ -6,8 +6,10 @@ import datetime as dt
 
 from sqlalchemy import (
     DateTime,
+    Index,
     Integer,
     String,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -29,6 +31,7 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     email: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_signed_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApiToken(Base):
@@ -47,3 +50,14 @@ class ApiToken(Base):
     #: every request (an integration an admin has allowed that).
     scope: Mapped[str] = mapped_column(String(20), default="submitter", server_default="submitter")
     expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        # Two unrevoked tokens never share a name, so a name says which one.
+        Index(
+            "ux_api_tokens_unrevoked_name",
+            "name",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from intake import audit
@@ -27,6 +29,10 @@ class AccountError(ValueError):
     """A request about accounts or tokens that cannot be met; says why."""
 
 
+class WrongPassword(AccountError):
+    """The current password given is not the account's."""
+
+
 def create_user(
     db: Database,
     username: str,
@@ -42,10 +48,8 @@ def create_user(
     display_name = collapse(display_name) if display_name else None
     if not username:
         raise AccountError("A username is required.")
-    if role not in ROLES:
-        raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters.")
+    _check_role(role)
+    _check_password(password)
     with db.session() as session:
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise AccountError(f"There is already a user called {username}.")
@@ -63,13 +67,33 @@ def create_user(
 
 
 def authenticate(db: Database, username: str, password: str) -> User | None:
-    """The active user with this name and password, or ``None``."""
+    """The active user with this name and password, or ``None``. A match is
+    a sign-in: the account's last sign-in is set to now."""
     with db.session() as session:
         user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    user.last_signed_in_at = utcnow()
+    with db.session() as session:
+        session.execute(
+            update(User).where(User.id == user.id).values(last_signed_in_at=user.last_signed_in_at)
+        )
+    return user
+
+
+def list_users(db: Database) -> list[User]:
+    """Every account, active ones first, then by username."""
+    with db.session() as session:
+        return list(session.scalars(select(User).order_by(User.active.desc(), User.username)))
+
+
+def get_user(db: Database, username: str) -> User:
+    """The account called ``username`` (active or not); ``AccountError`` if none."""
+    with db.session() as session:
+        return _user(session, username)
 
 
 #: What a token may do: ``submitter`` sends forms and reads what it sent;
@@ -89,7 +113,8 @@ def create_api_token(
     scope: str = "submitter",
     days: int = TOKEN_DAYS,
 ) -> str:
-    """Make an API token and return it; it cannot be shown again."""
+    """Make an API token and return it; it cannot be shown again. Its name
+    must be one no other unrevoked token has (a database index holds to it)."""
     name = collapse(name)
     if not name:
         raise AccountError("Give the token a name that says what uses it.")
@@ -98,44 +123,139 @@ def create_api_token(
     if not 1 <= days <= 3 * TOKEN_DAYS:
         raise AccountError(f"A token lives between 1 and {3 * TOKEN_DAYS} days.")
     token = new_token("itk")
-    with db.session() as session:
-        session.add(
-            ApiToken(
-                name=name,
-                token_hash=token_hash(token),
-                created_by=created_by,
-                scope=scope,
-                expires_at=utcnow() + dt.timedelta(days=days),
+    try:
+        with db.session() as session:
+            _name_free(session, name)
+            session.add(
+                ApiToken(
+                    name=name,
+                    token_hash=token_hash(token),
+                    created_by=created_by,
+                    scope=scope,
+                    expires_at=utcnow() + dt.timedelta(days=days),
+                )
             )
-        )
-        audit.record(
-            session, "api token created", actor=created_by, name=name, scope=scope, days=days
-        )
+            session.flush()
+            audit.record(
+                session, "api token created", actor=created_by, name=name, scope=scope, days=days
+            )
+    except IntegrityError:  # another token of that name, made at the same moment
+        with db.session() as session:
+            _name_free(session, name)
+        raise
     return token
 
 
+def _name_free(session: Session, name: str) -> None:
+    taken = session.scalar(
+        select(ApiToken).where(ApiToken.name == name, ApiToken.revoked_at.is_(None))
+    )
+    if taken is not None:
+        expired = taken.expires_at is not None and aware(taken.expires_at) <= utcnow()
+        raise AccountError(
+            f"A token called {name} already exists (id {taken.id}"
+            f"{', expired' if expired else ''}): choose another name, or revoke that one first."
+        )
+
+
 def set_password(db: Database, username: str, password: str, *, actor: str) -> None:
-    """Give an account a new password; every session it had ends."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters.")
+    """An admin gives an account a new password; every session it had ends."""
+    _check_password(password)
     with db.session() as session:
-        user = session.scalar(select(User).where(User.username == collapse(username).lower()))
-        if user is None:
-            raise AccountError(f"There is no user called {username}.")
+        user = _user(session, username)
         user.password_hash = generate_password_hash(password)
         user.session_version += 1
         audit.record(session, "password changed", actor=actor, username=user.username)
 
 
-def disable_user(db: Database, username: str, *, actor: str) -> None:
-    """Stop an account signing in; every session it had ends at once."""
+def change_password(db: Database, username: str, current: str, new: str) -> User:
+    """The account's holder changes its password, giving the current one
+    (``WrongPassword`` if it is not). Every session it had ends; the account
+    is returned with its new session version, to sign this one in again."""
+    _check_password(new)
     with db.session() as session:
-        user = session.scalar(select(User).where(User.username == collapse(username).lower()))
-        if user is None:
-            raise AccountError(f"There is no user called {username}.")
+        user = _user(session, username)
+        if not check_password_hash(user.password_hash, current):
+            raise WrongPassword("That is not your current password.")
+        user.password_hash = generate_password_hash(new)
+        user.session_version += 1
+        audit.record(session, "password changed", actor=user.username, username=user.username)
+        return user
+
+
+def disable_user(db: Database, username: str, *, actor: str) -> None:
+    """Stop an account signing in; every session it had ends at once. The
+    last active admin cannot be disabled."""
+    with db.session() as session:
+        user = _user(session, username)
+        if not user.active:
+            return
+        _keep_an_admin(session, user, "disable")
         user.active = False
         user.session_version += 1
         audit.record(session, "user disabled", actor=actor, username=user.username)
+
+
+def enable_user(db: Database, username: str, *, actor: str) -> None:
+    """Let a disabled account sign in again (with the password it had)."""
+    with db.session() as session:
+        user = _user(session, username)
+        if user.active:
+            return
+        user.active = True
+        audit.record(session, "user enabled", actor=actor, username=user.username)
+
+
+def set_role(db: Database, username: str, role: str, *, actor: str) -> None:
+    """Make an account a caseworker or an admin. The last active admin
+    cannot be made a caseworker. Sessions go on, with the new role."""
+    _check_role(role)
+    with db.session() as session:
+        user = _user(session, username)
+        if user.role == role:
+            return
+        if user.role == "admin":
+            _keep_an_admin(session, user, "make a caseworker")
+        before, user.role = user.role, role
+        audit.record(
+            session,
+            "user role changed",
+            actor=actor,
+            username=user.username,
+            before=before,
+            role=role,
+        )
+
+
+def _keep_an_admin(session: Session, user: User, doing: str) -> None:
+    """Refuse to take away the service's last active admin. The active
+    admins' rows are locked first (PostgreSQL), so two admins taking each
+    other away at once cannot both succeed; SQLite has one writer."""
+    admins = session.scalars(
+        select(User.id).where(User.role == "admin", User.active.is_(True)).with_for_update()
+    ).all()
+    if user.active and user.role == "admin" and set(admins) <= {user.id}:
+        raise AccountError(
+            f"{user.username} is the last active admin: make another account an admin "
+            f"before you {doing} this one."
+        )
+
+
+def _user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == collapse(username).lower()))
+    if user is None:
+        raise AccountError(f"There is no user called {collapse(username)}.")
+    return user
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters.")
 
 
 def end_sessions(db: Database, user_id: int) -> None:
@@ -174,14 +294,42 @@ def check_api_token(db: Database, token: str) -> ApiToken | None:
         return row
 
 
-def revoke_api_token(db: Database, name: str, *, actor: str) -> int:
-    """Revoke every live token with this name; returns how many."""
+def list_api_tokens(db: Database) -> list[ApiToken]:
+    """Every token, unrevoked ones first, newest first."""
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())
+            )
+        )
+
+
+def revoke_api_token(db: Database, token_id: int, *, actor: str) -> ApiToken:
+    """Revoke the token with this id (only that one) and return it;
+    ``AccountError`` if there is none or it is already revoked."""
+    with db.session() as session:
+        row = session.get(ApiToken, token_id, with_for_update=True)
+        if row is None:
+            raise AccountError(f"There is no token with id {token_id}.")
+        if row.revoked_at is not None:
+            raise AccountError(f"Token {token_id} ({row.name}) is already revoked.")
+        row.revoked_at = utcnow()
+        audit.record(session, "api token revoked", actor=actor, token_id=row.id, name=row.name)
+        return row
+
+
+def unrevoked_token_id(db: Database, name: str) -> int:
+    """The id of the one unrevoked token called ``name``; otherwise
+    ``AccountError`` naming the ids there are to choose from."""
     with db.session() as session:
         rows = session.scalars(
-            select(ApiToken).where(ApiToken.name == name, ApiToken.revoked_at.is_(None))
+            select(ApiToken).where(ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)
         ).all()
-        for row in rows:
-            row.revoked_at = utcnow()
-        if rows:
-            audit.record(session, "api token revoked", actor=actor, name=name, count=len(rows))
-        return len(rows)
+    named = [row.id for row in rows if row.name == collapse(name)]
+    if len(named) == 1:
+        return named[0]
+    choices = named or [row.id for row in rows]
+    listed = ", ".join(str(i) for i in choices) or "none"
+    if named:
+        raise AccountError(f"{len(named)} tokens are called {name}: give one id of {listed}.")
+    raise AccountError(f"No unrevoked token is called {name}; unrevoked tokens' ids: {listed}.")
