@@ -38,7 +38,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["intake"] = Intake.start(settings, migrate=migrate)
     celery_init_app(app)
 
-    from web import admin, api, auth, dashboard, limits, metrics, outages, pages, security, views
+    from web import (
+        admin,
+        api,
+        auth,
+        dashboard,
+        forms,
+        limits,
+        metrics,
+        outages,
+        pages,
+        security,
+        views,
+    )
 
     app.before_request(views.allow_several_files)  # before CSRF reads the form
     security.init_app(app)
@@ -47,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     pages.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(forms.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
