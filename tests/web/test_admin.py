@@ -27,14 +27,40 @@ def test_a_token_needs_a_name(admin):
     assert "Give the token a name" in response.get_data(as_text=True)
 
 
-def test_an_admin_revokes_a_token(admin, intake):
-    page = admin.post("/admin/tokens", data={"name": "old"}).get_data(as_text=True)
-    token = re.search(r"data-new-token>(itk_[^<]+)<", page).group(1)
+def test_an_admin_revokes_a_token_by_id_and_the_other_keeps_working(admin, intake):
+    tokens = []
+    for name in ("old", "new"):
+        page = admin.post("/admin/tokens", data={"name": name}).get_data(as_text=True)
+        tokens.append(re.search(r"data-new-token>(itk_[^<]+)<", page).group(1))
+    old = check_api_token(intake.db, tokens[0])
 
-    response = admin.post("/admin/tokens/revoke", data={"name": "old"}, follow_redirects=True)
+    response = admin.post(f"/admin/tokens/{old.id}/revoke", follow_redirects=True)
 
-    assert "Revoked 1 token(s) called old." in response.get_data(as_text=True)
-    assert check_api_token(intake.db, token) is None
+    assert f"Token {old.id} (old) is revoked." in response.get_data(as_text=True)
+    assert check_api_token(intake.db, tokens[0]) is None
+    assert check_api_token(intake.db, tokens[1]).name == "new"
+
+
+def test_a_second_token_of_a_name_is_refused_with_the_error_linked_to_the_name(admin):
+    admin.post("/admin/tokens", data={"name": "robot"})
+
+    response = admin.post("/admin/tokens", data={"name": "robot"})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "<title>Error: API tokens" in page
+    assert '<a href="#name">A token called robot already exists (id 1)' in page
+    assert 'aria-describedby="name-hint name-error" aria-invalid="true"' in page
+    assert 'id="name-error"' in page
+
+
+def test_revoking_a_revoked_token_says_so(admin, intake, api_token):
+    token_id = check_api_token(intake.db, api_token).id
+    admin.post(f"/admin/tokens/{token_id}/revoke")
+
+    again = admin.post(f"/admin/tokens/{token_id}/revoke", follow_redirects=True)
+
+    assert f"Token {token_id} (tests) is already revoked." in again.get_data(as_text=True)
 
 
 def test_the_token_list_shows_who_made_each_and_when_it_was_used(admin, intake, api_token):
