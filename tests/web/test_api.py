@@ -6,7 +6,12 @@ import pytest
 from sqlalchemy import select, update
 
 from intake.accounts.models import ApiToken
-from intake.accounts.services import create_api_token, create_user, revoke_api_token
+from intake.accounts.services import (
+    check_api_token,
+    create_api_token,
+    create_user,
+    revoke_api_token,
+)
 from intake.config import LONDON
 from intake.submissions.models import Request, Submission
 
@@ -358,7 +363,7 @@ def test_a_revoked_token_is_refused(app, intake):
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/submissions/UA-2026-1", headers=headers).status_code == 404
 
-    revoke_api_token(intake.db, "old-bridge", actor="pytest")
+    revoke_api_token(intake.db, check_api_token(intake.db, token).id, actor="pytest")
 
     assert client.get("/api/v1/submissions/UA-2026-1", headers=headers).status_code == 401
 

@@ -39,6 +39,9 @@ DASHBOARD_PAGES = [
     "/dashboard/requests/UA-2026-000001/file",
     "/admin/tokens",
     "/admin/leavers",
+    "/admin/users",
+    "/admin/users/1/password",
+    "/account/password",
 ]
 
 
@@ -58,7 +61,11 @@ def test_a_logged_out_visitor_is_sent_to_sign_in(client, make_request, path):
         "/dashboard/requests/UA-2026-000001/decision",
         "/dashboard/audit/UA-2026-000001",
         "/admin/tokens",
-        "/admin/tokens/revoke",
+        "/admin/tokens/1/revoke",
+        "/admin/users/1/active",
+        "/admin/users/1/role",
+        "/admin/users/1/password",
+        "/account/password",
     ],
 )
 def test_a_logged_out_visitor_cannot_post_either(client, make_request, intake, path):
