@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
@@ -77,7 +78,7 @@ def _fail(exc: AccountError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-def _when(value) -> str:
+def _when(value: dt.datetime | None) -> str:
     return aware(value).strftime("%Y-%m-%d %H:%M UTC") if value else "-"
 
 
