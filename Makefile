@@ -6,13 +6,24 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install run test lint bench soak chaos clean
 
+NHSUK  := web/static/nhsuk/nhsuk-frontend.min.css
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The NHS.UK design system from the npm registry (package-lock.json), copied
+# into web/static/nhsuk. Without npm the pages fall back to app.css alone.
+$(NHSUK): package-lock.json | $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --silent --no-audit --no-fund && $(BIN)/python -m web.frontend; \
+	else \
+		echo "warning: npm not found: the pages will use app.css without the NHS.UK design system"; \
+	fi
+
+install: $(STAMP) $(NHSUK)
 
 ## make run: install, load the sample directory, start web + worker (SQLite, embedded broker)
 run: install
@@ -43,4 +54,4 @@ chaos: install
 	$(BIN)/python -m bench.chaos
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules web/static/nhsuk

@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         auth,
         dashboard,
         forms,
+        info,
         limits,
         metrics,
         outages,
@@ -58,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     outages.init_app(app)
     auth.init_app(app)
     pages.init_app(app)
+    info.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(forms.bp)
     app.register_blueprint(dashboard.bp)

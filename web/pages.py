@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
+from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 
 from intake.db import aware
 from intake.decisions.oversight import age_days
@@ -16,6 +18,7 @@ from verification.fields import FIELD_KEYS, label
 from verification.normalise import LOW_CONFIDENCE_THRESHOLD
 from verification.reasons import HARD_LIMITS
 from verification.roles import ROLES
+from web import frontend
 
 STATUS_LABELS = {
     Status.RECEIVED: "Received",
@@ -86,14 +89,35 @@ def role_name(value: Any) -> str:
     return role.name if role else ("" if value is None else str(value))
 
 
-def _when(value: dt.datetime | None) -> str:
+#: The pages' time zone: the UK's (GMT, or BST in summer).
+UK = ZoneInfo("Europe/London")
+
+
+def when(value: dt.datetime | None) -> str:
+    """A moment as the NHS style guide writes it, in UK time.
+
+    >>> when(dt.datetime(2026, 11, 30, 15, 5, tzinfo=dt.UTC))
+    '30 November 2026 at 3:05pm'
+    >>> when(dt.datetime(2026, 7, 1, 11, 0, tzinfo=dt.UTC))  # BST
+    '1 July 2026 at 12pm'
+    >>> when(dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC))
+    '2 July 2026 at 12:30am'
+    """
     if value is None:
         return ""
-    return aware(value).astimezone(dt.UTC).strftime("%-d %b %Y %H:%M UTC")
+    local = aware(value).astimezone(UK)
+    hour = local.hour % 12 or 12
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{day(local.date())} at {hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
 
 
-def _day(value: dt.date | None) -> str:
-    return value.strftime("%-d %b %Y") if value else ""
+def day(value: dt.date | None) -> str:
+    """A day as the NHS style guide writes it.
+
+    >>> day(dt.date(2026, 11, 30))
+    '30 November 2026'
+    """
+    return f"{value.day} {value:%B %Y}" if value else ""
 
 
 def _field_value(value: Any, key: str | None = None) -> str:
@@ -107,13 +131,20 @@ def _field_value(value: Any, key: str | None = None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the template filters every page uses."""
+    """Register the template filters every page uses, and the NHS.UK design
+    system's Jinja macros (``{% from "nhsuk/components/button/macro.jinja"
+    import button %}``), which want undefined parameters to chain."""
+    app.jinja_env.loader = ChoiceLoader(
+        [app.jinja_env.loader, PackageLoader("nhsuk_frontend_jinja")]
+    )
+    app.jinja_env.undefined = ChainableUndefined
+    app.context_processor(lambda: {"nhsuk_installed": frontend.installed()})
     filters = {
         "status_label": lambda status: STATUS_LABELS.get(status, status),
         "status_short": lambda status: STATUS_SHORT.get(status, status),
         "field_label": label,
-        "when": _when,
-        "day": _day,
+        "when": when,
+        "day": day,
         "field_value": _field_value,
         "role_name": role_name,
         "channel_label": lambda channel: CHANNEL_LABELS.get(channel, channel),

@@ -477,13 +477,17 @@ def test_the_caseworker_sees_who_a_new_main_contact_replaces_before_applying(
     )
     assert 'id="replaced"' not in after  # decided: nothing left to replace
     with intake.db.session() as session:
-        holders = session.execute(
-            select(RoleHolder.email).where(
-                RoleHolder.org_code == "A81004",
-                RoleHolder.role_code == "MAIN_CONTACT",
-                RoleHolder.status == "active",
+        holders = (
+            session.execute(
+                select(RoleHolder.email).where(
+                    RoleHolder.org_code == "A81004",
+                    RoleHolder.role_code == "MAIN_CONTACT",
+                    RoleHolder.status == "active",
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
     assert holders == [nominee]
 
 
