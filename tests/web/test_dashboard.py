@@ -469,7 +469,7 @@ def test_the_caseworker_sees_who_a_new_main_contact_replaces_before_applying(
     )
     after = caseworker.get(f"/dashboard/requests/{reference}").get_data(as_text=True)
 
-    replaced = re.search(r'<div class="inset-text" id="replaced">(.*?)</div>', page, re.S)
+    replaced = re.search(r'<div class="nhsuk-inset-text" id="replaced">(.*?)</div>', page, re.S)
     assert replaced, page
     text = " ".join(re.sub(r"<[^>]+>", " ", replaced.group(1)).split())
     assert text == (
@@ -498,8 +498,14 @@ def test_a_decision_without_a_note_is_refused(caseworker, review_request, intake
         f"/dashboard/requests/{reference}/decision", data={"decision": "apply", "note": "  "}
     )
 
+    page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "A note is required" in response.get_data(as_text=True)
+    assert f"<title>Error: {reference} – " in page
+    summary = re.search(r'<div class="nhsuk-error-summary".*?</div>\s*</div>', page, re.S).group(0)
+    assert '<a href="#note">A note is required' in summary
+    note = re.search(r"<textarea[^>]*>", page).group(0)
+    assert 'aria-invalid="true"' in note and "note-error" in note
+    assert 'id="note-error"' in page
     with intake.db.session() as session:
         assert by_reference(session, reference).status == "review"
 
