@@ -91,6 +91,8 @@ class Submission(Base):
     heavy: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Seconds the reader took over the file (on its last try).
     read_seconds: Mapped[float | None] = mapped_column(Float)
+    #: The rejected request this file was sent to correct ("Send a corrected form").
+    corrects_reference: Mapped[str | None] = mapped_column(String(32))
 
     requests: Mapped[list[Request]] = relationship(
         back_populates="submission", order_by="Request.form_index"

@@ -16,6 +16,7 @@ from intake import audit
 from intake.accounts.tokens import new_token, token_hash
 from intake.db import Database
 from intake.storage import FileStore
+from intake.submissions.filenames import display_filename
 from intake.submissions.models import Channel, Request, Status, StatusLink, Submission
 
 CHANNELS = tuple(Channel)
@@ -93,6 +94,7 @@ def accept(
     max_bytes: int,
     after_commit: Callable[[int], None] | None = None,
     api_token_id: int | None = None,
+    corrects: str | None = None,
 ) -> Accepted:
     """Store a file and create its submission and first request.
 
@@ -103,6 +105,9 @@ def accept(
     bytes sent twice return the first submission's references. The status
     link made for this upload is given to ``api_token_id`` (the API token
     that sent it), which may then read the submission's requests.
+    ``corrects`` is the reference of a rejected request this file corrects;
+    it is kept when such a request exists (and silently dropped otherwise,
+    so the door says nothing about other people's references).
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -128,9 +133,13 @@ def accept(
                 channel=channel,
                 sender=sender,
                 received_on=received_on,
+                corrects_reference=_rejected_reference(session, corrects),
             )
             session.add(submission)
             session.flush()
+            corrected = (
+                {"corrects": submission.corrects_reference} if submission.corrects_reference else {}
+            )
             request = new_request(
                 session,
                 submission.id,
@@ -142,8 +151,9 @@ def accept(
                 filename=submission.original_filename,
                 sha256=sha256,
                 received_on=received_on.isoformat(),
+                **corrected,
             )
-            token = _add_status_link(session, submission.id, api_token_id)
+            token = add_status_link(session, submission.id, api_token_id)
             accepted = Accepted(submission.id, (request.reference,), False, token)
     except IntegrityError:
         # The same bytes were accepted before (or by someone else a moment ago).
@@ -167,11 +177,14 @@ def _existing(db: Database, sha256: str, api_token_id: int | None) -> Accepted |
         submission = session.scalar(select(Submission).where(Submission.sha256 == sha256))
         if submission is None:
             return None
-        token = _add_status_link(session, submission.id, api_token_id)
+        token = add_status_link(session, submission.id, api_token_id)
         return Accepted(submission.id, references_of(session, submission.id), True, token)
 
 
-def _add_status_link(session: Session, submission_id: int, api_token_id: int | None) -> str:
+def add_status_link(session: Session, submission_id: int, api_token_id: int | None = None) -> str:
+    """A new status link to the submission, in the caller's transaction; its
+    secret is returned once (only its hash is kept). A mail that carries a
+    link gets a link of its own, made when the mail is queued."""
     token = new_token("st")
     session.add(
         StatusLink(
@@ -219,11 +232,22 @@ def references_of(session: Session, submission_id: int) -> tuple[str, ...]:
 
 def _clean_filename(filename: str) -> str:
     """The requester's file name as display text only: no path, no control
-    characters, at most 255 characters.
+    or bidi characters, at most 255 characters.
 
     >>> _clean_filename("../../etc/passwd\\x00.pdf")
     'passwd.pdf'
     """
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable())
-    return (name or "upload.pdf")[:255]
+    return display_filename(filename)
+
+
+def _rejected_reference(session: Session, reference: str | None) -> str | None:
+    """``reference`` when it names a rejected request, else ``None``."""
+    reference = (reference or "").strip().upper()
+    if not reference or len(reference) > 32:
+        return None
+    found = session.scalar(
+        select(Request.reference).where(
+            Request.reference == reference, Request.status == Status.REJECTED
+        )
+    )
+    return found
