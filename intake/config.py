@@ -82,6 +82,9 @@ class Settings:
     mail_max_message_bytes: int = 50_000_000
     #: Base of the status links sent in acknowledgements.
     public_url: str = "http://127.0.0.1:8000"
+    #: Where requesters ask about a request (the status page shows it): PCSE
+    #: Online's enquiries address, as PCSE's user management guidance gives it.
+    contact_email: str = "pcse.portalenquiries@nhs.net"
     #: How many proxies in front of the web server to trust for the client's
     #: address and scheme (X-Forwarded-For, -Proto, -Host); 0: none.
     trusted_proxies: int = 0
@@ -169,6 +172,7 @@ class Settings:
                 env, "INTAKE_MAIL_MAX_MESSAGE_BYTES", cls.mail_max_message_bytes, minimum=1024
             ),
             public_url=env.get("INTAKE_PUBLIC_URL", cls.public_url).rstrip("/"),
+            contact_email=env.get("INTAKE_CONTACT_EMAIL", cls.contact_email).strip(),
             trusted_proxies=_int(env, "INTAKE_TRUSTED_PROXIES", cls.trusted_proxies, minimum=0),
             watch_dir=Path(env["INTAKE_WATCH_DIR"]).resolve()
             if "INTAKE_WATCH_DIR" in env
@@ -179,6 +183,10 @@ class Settings:
             raise ConfigError(
                 "INTAKE_PUBLIC_URL must start with http:// or https://, "
                 f"not {settings.public_url!r}"
+            )
+        if "@" not in settings.contact_email:
+            raise ConfigError(
+                f"INTAKE_CONTACT_EMAIL must be an email address, not {settings.contact_email!r}"
             )
         if not settings.database_url.startswith(("sqlite", "postgresql")):
             raise ConfigError(

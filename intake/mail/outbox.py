@@ -48,6 +48,8 @@ from intake.mail.models import OutboxMessage
 from intake.mail.settings import SmtpSettings
 from intake.mail.smtp import SendFailed, SmtpSender
 from intake.submissions.models import Request, Status
+from intake.submissions.outcome import corrections_of, tell
+from intake.submissions.services import add_status_link
 
 log = logging.getLogger(__name__)
 
@@ -120,33 +122,38 @@ def queue(
 
 
 def queue_outcome_mail(session: Session, request: Request) -> list[OutboxMessage]:
-    """Queue the outcome mails of a request just applied or rejected.
+    """Queue the mails of a request just decided.
 
     Call it inside the transaction that records the decision, after the
-    status is set. The requester named on the form is told the outcome (with
-    every reason and action when rejected); when applied, the nominee is told
-    too, unless the nominee is the requester (one mail then). Addresses come
-    from the form, never from whoever emailed it; a form without a valid
-    requester email gets no outcome mail (its status link still shows the
+    status is set. The requester named on the form is told what the status
+    page says (:func:`intake.submissions.outcome.tell`): the outcome, with
+    every reason and action when rejected, or, for ``review``, that a
+    caseworker is checking it. Each requester mail carries a status link of
+    its own, made here (links are kept hashed, so the upload's link cannot
+    be sent again). When applied, the nominee is told too, unless the nominee
+    is the requester (one mail then); the nominee's mail has no link. Addresses
+    come from the form, never from whoever emailed it; a form without a valid
+    requester email gets no requester mail (its status link still shows the
     outcome). Other statuses queue nothing. The audit trail records each mail
     when it is sent (or given up on), not here.
     """
     status = request.status
-    if status not in (Status.APPLIED, Status.REJECTED):
+    if status not in (Status.APPLIED, Status.REJECTED, Status.REVIEW):
         return []
     fields = dict(request.fields or {})
     reference = request.reference or f"request {request.id}"
     requester = plain_address(request.requester_email or fields.get("requester_email") or "")
     nominee = plain_address(request.nominee_email or fields.get("nominee_email") or "")
     queued: list[OutboxMessage] = []
-    if requester:
-        caseworker_note = request.decision_note if request.decided_by != "system" else None
-        subject, body = texts.outcome_for_requester(
-            reference, status, fields, request.reasons or [], caseworker_note
-        )
+    key = f"outcome:{request.id}:{status}:requester"
+    if requester and not _queued(session, key):
+        session.flush()
+        told = tell(request, corrections_of(session, request))
+        token = add_status_link(session, request.submission_id)
+        subject, body = texts.outcome_for_requester(told, fields, status_link(token))
         row = queue(
             session,
-            dedupe_key=f"outcome:{request.id}:{status}:requester",
+            dedupe_key=key,
             kind=OUTCOME,
             to_addr=requester,
             subject=subject,
@@ -167,6 +174,23 @@ def queue_outcome_mail(session: Session, request: Request) -> list[OutboxMessage
         )
         queued += [row] if row else []
     return queued
+
+
+def status_link(token: str) -> str:
+    """A status link as a queued body holds it: the public address is put in
+    when the mail is sent (:func:`build_message`).
+
+    >>> status_link("st_abc")
+    '%PUBLIC_URL%/status/st_abc'
+    """
+    return f"{texts.STATUS_BASE}/status/{token}"
+
+
+def _queued(session: Session, dedupe_key: str) -> bool:
+    return (
+        session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
+        is not None
+    )
 
 
 def send_due(
@@ -227,7 +251,7 @@ def _send_batch(
         if row is None:
             continue
         try:
-            message = build_message(row, smtp.mail_from)
+            message = build_message(row, smtp.mail_from, smtp.public_url)
             envelope_from = "" if row.kind in REPLY_KINDS else parseaddr(smtp.mail_from)[1]
             sender.send(message, envelope_from=envelope_from, to=row.to_addr)
         except SendFailed as exc:
@@ -243,9 +267,9 @@ def _send_batch(
     return False
 
 
-def build_message(row: OutboxMessage, mail_from: str) -> EmailMessage:
+def build_message(row: OutboxMessage, mail_from: str, public_url: str = "") -> EmailMessage:
     """The email for an outbox row, with a ``Message-ID`` that is the same on
-    every attempt."""
+    every attempt, and its status links on ``public_url``."""
     message = EmailMessage()
     message["From"] = mail_from
     message["To"] = row.to_addr
@@ -257,8 +281,17 @@ def build_message(row: OutboxMessage, mail_from: str) -> EmailMessage:
         message["References"] = row.in_reply_to
     # RFC 3834: tell other robots not to answer us.
     message["Auto-Submitted"] = "auto-replied" if row.kind in REPLY_KINDS else "auto-generated"
-    message.set_content(row.body)
+    message.set_content(body_to_send(row.body, public_url))
     return message
+
+
+def body_to_send(body: str, public_url: str) -> str:
+    """A queued body with the service's public address in its status links.
+
+    >>> body_to_send("See %PUBLIC_URL%/status/st_1", "https://intake.example.org/")
+    'See https://intake.example.org/status/st_1'
+    """
+    return body.replace(texts.STATUS_BASE, public_url.rstrip("/"))
 
 
 def message_id(row: OutboxMessage, mail_from: str) -> str:

@@ -46,6 +46,8 @@ class SmtpSettings:
     security: str = "none"
     timeout_s: float = 30.0
     mail_from: str = "pcse-intake@localhost"
+    #: Base of the status links in the mails sent (put in when each is sent).
+    public_url: str = "http://127.0.0.1:8000"
 
     def __post_init__(self) -> None:
         if self.security not in SECURITY:
@@ -80,4 +82,5 @@ def smtp_settings(settings: Settings) -> SmtpSettings | None:
         password=settings.smtp_password,
         security=settings.smtp_security,
         mail_from=settings.mail_from,
+        public_url=settings.public_url,
     )

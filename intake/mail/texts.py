@@ -8,7 +8,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from verification.roles import REMOVE, ROLES, UPDATE
+from intake.submissions.filenames import display_filename
+from intake.submissions.outcome import (
+    Told,
+    applied_sentence,
+    nominee_next_step,
+    org_name,
+    role_name,
+)
+from verification.roles import REMOVE
+
+#: Stands for the service's public address in a queued mail's body; the
+#: outbox puts ``INTAKE_PUBLIC_URL`` in its place when it sends the mail.
+STATUS_BASE = "%PUBLIC_URL%"
 
 _FOOTER = (
     "\n\nThis is an automatic message from PCSE Online authorisation intake. "
@@ -64,11 +76,12 @@ def acknowledgement(
     ]
     for item in taken:
         note = " (received before: no new request was made)" if item.duplicate else ""
-        lines += ["", f"  {', '.join(item.references)}  {item.filename}{note}"]
+        name = display_filename(item.filename)
+        lines += ["", f"  {', '.join(item.references)}  {name}{note}"]
         lines.append(f"  {item.status_url}")
     if not_taken:
         lines += ["", "These attachments were not taken:"]
-        lines += [f"  - {item.filename}: {item.why}" for item in not_taken]
+        lines += [f"  - {display_filename(item.filename)}: {item.why}" for item in not_taken]
     lines += [
         "",
         "If a file holds more than one form, each form gets its own reference; the link "
@@ -96,53 +109,67 @@ def refusal(subject: str, problems: Sequence[str], limit_mb: int) -> tuple[str, 
 
 
 def outcome_for_requester(
-    reference: str,
-    status: str,
-    fields: Mapping[str, Any],
-    reasons: Sequence[Mapping[str, Any]],
-    note: str | None,
+    told: Told, fields: Mapping[str, Any], status_url: str
 ) -> tuple[str, str]:
-    """The outcome mail to the requester named on the form.
+    """The mail to the requester named on the form: the outcome, or that a
+    caseworker is checking the request; its words are the status page's
+    (:func:`intake.submissions.outcome.tell`), with the status link.
 
-    ``note`` is a caseworker's note; it is shown for a caseworker's rejection,
-    where the form's own reasons may not say why.
+    >>> from intake.submissions.models import Request
+    >>> from intake.submissions.outcome import tell
+    >>> r = Request(reference="UA-2026-000001", status="review", reasons=[], fields={})
+    >>> subject, body = outcome_for_requester(tell(r), {}, "http://x/status/st_1")
+    >>> subject
+    'UA-2026-000001: a PCSE caseworker is checking your request'
+    >>> "http://x/status/st_1" in body and "You do not need to do anything." in body
+    True
     """
-    what = _what(fields)
-    if status == "applied":
-        subject = f"{reference}: your request has been applied"
-        lines = [f"Your request {reference} has been applied.", "", what]
-        lines += ["", _applied_sentence(fields)]
-    else:
-        subject = f"{reference}: your request has been rejected"
-        lines = [f"Your request {reference} has been rejected.", "", what, ""]
-        found = [r for r in reasons if r.get("message")]
-        if note:
-            # A caseworker's rejection: the checks only asked for a review,
-            # so their "what to do" would mislead; the note says why.
-            lines.append(f"A PCSE caseworker reviewed it and wrote: {note}")
-            if found:
-                lines += ["", "The checks found:"]
-                lines += [f"  - {r['message']}" for r in found]
-            lines += ["", "What to do: " + _SEND_AGAIN]
-        elif found:
-            lines.append("Why, and what to do:")
-            for number, reason in enumerate(found, start=1):
-                lines.append(f"  {number}. {reason['message']}")
-                if reason.get("action"):
-                    lines.append(f"     What to do: {reason['action']}")
+    reference = told.reference
+    subject = {
+        "applied": f"{reference}: your request has been applied",
+        "rejected": f"{reference}: your request has been rejected",
+        "review": f"{reference}: a PCSE caseworker is checking your request",
+    }.get(told.status, f"{reference}: {told.tag}")
+    lines = [f"{told.headline} Reference: {reference}.", "", _what(fields), ""]
+    lines += list(told.next_steps)
+    if told.caseworker_message:
+        lines += ["", "The caseworker's message to you:", f"  {_own(told.caseworker_message)}"]
+    if told.reasons:
+        lines += ["", f"{told.reasons_heading}:"]
+        for number, reason in enumerate(told.reasons, start=1):
+            lines.append(f"  {number}. {reason.message}")
+            if reason.action:
+                lines.append(f"     What to do: {reason.action}")
+    if told.corrections:
+        lines += ["", "Values the caseworker corrected:"]
+        for correction in told.corrections.values():
+            was = f" (the form said '{correction.read}')" if correction.read is not None else ""
+            lines.append(f"  - {correction.label}: {correction.corrected}{was}")
+    lines += ["", "What you need to do: " + " ".join(told.to_do)]
+    follow = "Follow this request"
+    if told.can_send_correction:
+        follow += ", and send a corrected form linked to it,"
+    lines += ["", f"{follow} at:", f"  {status_url}"]
     return subject[:300], "\n".join(lines) + _FOOTER
 
 
 def outcome_for_nominee(reference: str, fields: Mapping[str, Any]) -> tuple[str, str]:
-    """The mail to the nominee when a request naming them is applied."""
-    role = _role_name(fields)
+    """The mail to the nominee when a request naming them is applied (no
+    status link: the status page shows the whole file, which is the
+    requester's)."""
+    role = role_name(fields)
     subject = f"{reference}: you are now {role}"
     if fields.get("request_type") == REMOVE:
         subject = f"{reference}: you are no longer {role}"
     lines = [
         f"Hello {fields.get('nominee_name') or ''},".replace(" ,", ","),
         "",
-        _applied_sentence(fields, nominee="You"),
+        applied_sentence(fields, nominee="You"),
+    ]
+    next_step = nominee_next_step(fields, to_nominee=True)
+    if next_step:
+        lines += ["", next_step]
+    lines += [
         "",
         f"The request ({reference}) was made by {fields.get('requester_name') or 'the requester'} "
         f"and authorised by {fields.get('authoriser_name') or 'the authoriser'}. "
@@ -151,43 +178,15 @@ def outcome_for_nominee(reference: str, fields: Mapping[str, Any]) -> tuple[str,
     return subject[:300], "\n".join(lines) + _FOOTER
 
 
-def _applied_sentence(fields: Mapping[str, Any], nominee: str | None = None) -> str:
-    """What applying the request did.
-
-    >>> _applied_sentence({"nominee_name": "Tom Reed", "role": "MAIN_CONTACT",
-    ...                    "request_type": "Remove", "org_code": "A81001"})
-    'Tom Reed is no longer Main Contact for A81001.'
-    >>> _applied_sentence({"role": "PL_UA", "org_name": "Riverside"}, nominee="You")
-    'You are now PL Organisation User Administrator for Riverside in PCSE Online.'
-    """
-    who = nominee or fields.get("nominee_name") or "The nominee"
-    verb = "are" if who == "You" else "is"
-    role, org = _role_name(fields), _org(fields)
-    if fields.get("request_type") == REMOVE:
-        return f"{who} {verb} no longer {role} for {org}."
-    if fields.get("request_type") == UPDATE:
-        return f"{who} {verb} now {role} for {org}, replacing the previous {role}."
-    return f"{who} {verb} now {role} for {org} in PCSE Online."
+def _own(text: str) -> str:
+    """Text someone typed, put in a mail: one line, no link placeholder."""
+    return " ".join(text.replace(STATUS_BASE, "").split())
 
 
 def _what(fields: Mapping[str, Any]) -> str:
     kind = fields.get("request_type") or "A"
     nominee = fields.get("nominee_name") or "(nominee not read)"
-    return f"{kind} request: {_role_name(fields)} for {nominee} at {_org(fields)}."
-
-
-def _role_name(fields: Mapping[str, Any]) -> str:
-    role = fields.get("role")
-    if isinstance(role, str) and role in ROLES:
-        return ROLES[role].name
-    return str(role) if role else "the role requested"
-
-
-def _org(fields: Mapping[str, Any]) -> str:
-    name, code = fields.get("org_name"), fields.get("org_code")
-    if name and code:
-        return f"{name} ({code})"
-    return str(name or code or "the organisation")
+    return f"{kind} request: {role_name(fields)} for {nominee} at {org_name(fields)}."
 
 
 def _day(day: dt.date) -> str:

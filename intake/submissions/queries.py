@@ -18,7 +18,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from intake.audit import AuditEvent
 from intake.reading import FIELD_KEYS
+from intake.submissions.filenames import display_filename
 from intake.submissions.models import Request, Status, Submission
+from intake.submissions.outcome import Correction, api_reasons, tell
 
 #: A whole reference typed into the search box is looked up exactly.
 _REFERENCE = re.compile(r"UA-\d{4}-\d{6,}")
@@ -26,19 +28,25 @@ _REFERENCE = re.compile(r"UA-\d{4}-\d{6,}")
 _ODS_LIKE = re.compile(r"(?=.*\d)(?=.*[A-Z])[A-Z0-9]{3,6}")
 
 
-def request_as_dict(request: Request) -> dict[str, Any]:
-    """``{"reference", "status", "reasons", "fields", "confidence", "source_file"}``."""
+def request_as_dict(
+    request: Request, corrections: dict[str, Correction] | None = None
+) -> dict[str, Any]:
+    """``{"reference", "status", "reasons", "fields", "confidence",
+    "source_file", "outcome"}``: SPEC §6's object, its reasons in the
+    requester's words, and ``outcome``, what the requester is told (the same
+    words as the status page and the mails: :func:`~intake.submissions.outcome.tell`).
+    ``fields`` are the values the decision used (a caseworker's corrections
+    included, and listed in ``outcome.corrections``)."""
     fields = request.fields or {key: None for key in FIELD_KEYS}
+    told = tell(request, corrections)
     return {
         "reference": request.reference,
         "status": request.status,
-        "reasons": [
-            {k: reason.get(k) for k in ("code", "field", "message", "action")}
-            for reason in (request.reasons or [])
-        ],
+        "reasons": api_reasons(told),
         "fields": {key: fields.get(key) for key in FIELD_KEYS},
         "confidence": dict(request.confidence or {}),
-        "source_file": request.submission.original_filename,
+        "source_file": display_filename(request.submission.original_filename),
+        "outcome": told.as_dict(),
     }
 
 

@@ -123,7 +123,8 @@ def test_a_rejection_queues_one_mail_to_the_requester_with_every_reason_and_acti
     )
     assert mail.subject == f"{request.reference}: your request has been rejected"
     assert "The organisation is closed." in mail.body
-    assert "What to do: Check the organisation code" in mail.body
+    assert "What to do: Roles cannot be created for a closed organisation." in mail.body
+    assert "/status/st_" in mail.body
 
 
 def test_an_applied_request_tells_the_requester_and_the_nominee(service):
@@ -147,11 +148,26 @@ def test_a_nominee_who_is_the_requester_gets_one_mail(service):
     assert [m.to_addr for m in queue_for(service, request.id)] == ["tom.reed@nhs.net"]
 
 
-def test_a_request_in_review_queues_nothing(service):
+def test_a_request_in_review_tells_the_requester_a_caseworker_is_checking_it(service):
     request = decided_request(service, "review")
 
-    assert queue_for(service, request.id) == []
-    assert rows(service) == []
+    (mail,) = queue_for(service, request.id)
+
+    assert mail.to_addr == "emma.wilson@nhs.net"
+    assert mail.subject.endswith("a PCSE caseworker is checking your request")
+    assert "You do not need to do anything." in mail.body
+    assert "What to do:" not in mail.body
+    assert "%PUBLIC_URL%/status/st_" in mail.body
+
+
+def test_a_status_link_in_a_mail_is_sent_on_the_public_address(service):
+    request = decided_request(service, "review")
+    (mail,) = queue_for(service, request.id)
+
+    sent = outbox.build_message(mail, "PCSE <pcse@example.org>", "https://intake.example.org")
+
+    assert "https://intake.example.org/status/st_" in sent.get_content()
+    assert "%PUBLIC_URL%" not in sent.get_content()
 
 
 def test_the_same_outcome_is_queued_once(service):
@@ -183,7 +199,7 @@ def test_a_caseworker_rejection_carries_the_caseworkers_note(service):
 
     (mail,) = queue_for(service, request.id)
 
-    assert "A PCSE caseworker reviewed it and wrote: The ODS code is a branch." in mail.body
+    assert "The caseworker's message to you:\n  The ODS code is a branch." in mail.body
 
 
 # --- the decision paths queue their mail (pipeline.conclude, review.decide_review) ----
@@ -207,11 +223,13 @@ def test_a_caseworker_decision_queues_its_outcome_mail(service):
     work = pipeline.claim(service.db, submission_id)
     pipeline.conclude(service.db, work, reading_of({**GOOD_FORM, "role": "Main Contact"}))
     (request,) = requests_of(service, submission_id)
-    assert request.status == "review" and rows(service) == []
+    (checking,) = rows(service)
+    assert request.status == "review"
+    assert checking.subject.endswith("a PCSE caseworker is checking your request")
 
     decide_review(service.db, request.reference, decision="reject", note="Not needed", actor="cw")
 
-    (mail,) = rows(service, request_id=request.id)
+    (_, mail) = rows(service, request_id=request.id)
     assert mail.subject.endswith("your request has been rejected")
     assert "Not needed" in mail.body
 
