@@ -12,6 +12,8 @@ from intake.accounts.services import check_api_token
 from intake.config import LONDON
 from intake.service import Intake
 from intake.submissions import queries
+from intake.submissions.filekind import not_a_pdf
+from intake.submissions.outcome import corrections_of
 from intake.submissions.services import UploadRejected, sent_by
 from tasks.processing import enqueue
 from web import limits
@@ -149,9 +151,10 @@ def create_submission():
     (upload,) = uploads
     received_on = parse_received(request.form.get("received"))
     intake = _intake()
+    data = upload.read()
     try:
         accepted = intake.accept(
-            upload.read(),
+            data,
             filename=upload.filename or "upload.pdf",
             channel="api",
             received_on=received_on,
@@ -170,12 +173,20 @@ def create_submission():
         "duplicate": accepted.duplicate,
         "status_urls": status_urls,
         "status_url": url_for("views.status", token=accepted.status_token, _external=True),
+        # A file that is not a PDF is kept (and will be rejected NOT_A_PDF);
+        # say so now, in the words the web upload uses.
+        "warning": _not_a_pdf_warning(data, upload.filename or ""),
     }
     response = jsonify(body)
     response.status_code = 200 if accepted.duplicate else 202
     if status_urls:
         response.headers["Location"] = status_urls[0]
     return response
+
+
+def _not_a_pdf_warning(data: bytes, filename: str) -> dict[str, str] | None:
+    message = not_a_pdf(data, filename)
+    return {"code": "NOT_A_PDF", "message": message} if message else None
 
 
 @bp.get("/submissions/<reference>")
@@ -190,7 +201,7 @@ def get_submission(reference: str):
             found = found if sent_by(session, found.submission_id, token.id) else None
         if found is None:
             raise ApiError(404, "NOT_FOUND", f"No request has the reference {reference!r}.")
-        return jsonify(queries.request_as_dict(found))
+        return jsonify(queries.request_as_dict(found, corrections_of(session, found)))
 
 
 @bp.get("/openapi.json")

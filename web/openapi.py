@@ -178,6 +178,15 @@ def openapi_document() -> dict[str, Any]:
                             "description": "The requester's status page for this upload: "
                             "an unguessable link to pass on to the person who sent the form.",
                         },
+                        "warning": {
+                            "type": ["object", "null"],
+                            "description": "Set when the file is not a PDF (it is kept, and "
+                            "will be rejected NOT_A_PDF): what the file is, in plain words.",
+                            "properties": {
+                                "code": {"type": "string", "enum": ["NOT_A_PDF"]},
+                                "message": {"type": "string"},
+                            },
+                        },
                     },
                 },
                 "Reason": {
@@ -214,6 +223,14 @@ def openapi_document() -> dict[str, Any]:
                             "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
                         },
                         "source_file": {"type": "string"},
+                        "outcome": {
+                            "type": "object",
+                            "description": "What the requester is told, in the words of the "
+                            "status page and the mails: status_label, headline, next_steps, "
+                            "to_do, caseworker_involved, decided_by (system, caseworker or "
+                            "null), decided_at, caseworker_message, corrections ({field: "
+                            "{read, corrected}}) and can_send_correction.",
+                        },
                     },
                 },
                 "Error": {

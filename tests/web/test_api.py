@@ -253,7 +253,18 @@ def test_it_returns_the_reasons_set_on_a_request(client, make_request):
     body = client.get(f"/api/v1/submissions/{reference}").get_json()
 
     assert body["status"] == "rejected"
-    assert body["reasons"] == [reason]
+    # In the requester's words, made from the code: the same as the status page.
+    assert body["reasons"] == [
+        {
+            "code": "AUTHORISER_INACTIVE",
+            "field": "authoriser_email",
+            "message": "The authoriser is not active at the organisation.",
+            "action": "Ask an active GP partner, Caldicott Guardian or AEL user at the "
+            "organisation to sign a new form.",
+        }
+    ]
+    assert body["outcome"]["headline"] == "We could not apply your request."
+    assert body["outcome"]["can_send_correction"] is True
 
 
 def test_an_unknown_reference_is_a_json_404(client):
@@ -397,3 +408,34 @@ def test_the_openapi_document_describes_bearer_tokens_and_the_status_link(client
     assert "status_url" in accepted["required"]
     post = document["paths"]["/api/v1/submissions"]["post"]
     assert "401" in post["responses"]
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "said"),
+    [
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "photo.jpg", "This is a JPEG photo, not a PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "form.pdf", "This is a PNG image, not a PDF, although"),
+        (b"PK\x03\x04 word/document.xml", "form.docx", "This is a Word document"),
+        (b"Nominee: Tom Reed\n", "form.txt", "This is a text file"),
+    ],
+)
+def test_a_file_that_is_not_a_pdf_is_kept_and_named_in_the_answer(client, data, name, said):
+    response = upload(client, data, filename=name)
+
+    assert response.status_code == 202
+    body = response.get_json()
+    assert body["references"]
+    assert body["warning"]["code"] == "NOT_A_PDF"
+    assert body["warning"]["message"].startswith(said)
+
+
+def test_a_pdf_has_no_warning(client, new_pdf):
+    assert upload(client, new_pdf()).get_json()["warning"] is None
+
+
+def test_a_file_name_is_answered_without_bidi_controls(client, new_pdf):
+    reference = upload(client, new_pdf(), filename="x\u202egpj.exe.pdf").get_json()["references"][0]
+
+    body = client.get(f"/api/v1/submissions/{reference}").get_json()
+
+    assert body["source_file"] == "xgpj.exe.pdf"

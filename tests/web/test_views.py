@@ -109,7 +109,7 @@ def test_a_file_over_the_limit_is_reported_as_too_large(make_app, new_pdf):
 
     page = post_files(client, (new_pdf(), "big.pdf")).get_data(as_text=True)
 
-    assert "Not accepted" in page
+    assert "This file was not accepted" in page
     assert "the limit is" in page
 
 
@@ -142,10 +142,11 @@ def test_the_status_page_shows_each_reason_with_its_message_and_action(client, m
     page = status_of(client, make_request, reference).get_data(as_text=True)
 
     assert reference in page
-    assert "badge-rejected" in page
-    assert "no longer active there" in page
+    assert "nhsuk-tag--red" in page
+    # The requester's words, made from the reason's code (not the stored text).
+    assert "The authoriser is not active at the organisation." in page
     assert "Ask an active GP partner" in page
-    assert "Authoriser email address" in page
+    assert "Send a corrected form" in page
 
 
 def test_the_status_page_shows_role_names_not_codes(client, make_request):
@@ -186,6 +187,7 @@ def test_the_status_json_says_where_each_request_is(client, make_request):
                 "reference": reference,
                 "status": "processing",
                 "status_label": "Being checked",
+                "headline": "We are checking your form now.",
                 "pending": True,
             }
         ],
@@ -201,8 +203,8 @@ def test_the_status_page_highlights_low_confidence_fields(client, make_request):
 
     page = status_of(client, make_request, reference).get_data(as_text=True)
 
-    assert page.count('class="low-confidence"') == 1
-    low_row = page.split('class="low-confidence"')[1].split("</tr>")[0]
+    assert page.count("data-low-confidence") == 1
+    low_row = page.split("data-low-confidence")[1].split("</div>")[0]
     assert "Sarah Colins" in low_row
 
 
@@ -345,3 +347,100 @@ def test_the_health_check_fails_when_the_database_is_unreachable(make_app, tmp_p
 
     assert response.status_code == 503
     assert response.get_json()["status"] == "error"
+
+
+# --- A file that is not a PDF is answered at once, and kept -------------------------
+
+WORD = b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml word/document.xml"
+NOT_PDFS = [
+    (WORD, "form.docx", "This is a Word document, not a PDF"),
+    (b"Organisation code: A81001\nNominee: Tom Reed\n", "form.txt", "This is a text file"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "photo.jpg", "This is a JPEG photo, not a PDF: scan"),
+    (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        "form.pdf",
+        "This is a PNG image, not a PDF, although",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "name", "said"), NOT_PDFS)
+def test_a_file_that_is_not_a_pdf_is_named_at_once_and_still_recorded(
+    client, intake, data, name, said
+):
+    page = post_files(client, (data, name)).get_data(as_text=True)
+
+    assert said in page
+    assert "data-not-a-pdf" in page
+    reference = re.search(r"UA-\d{4}-\d{6}", page).group(0)
+    with intake.db.session() as session:
+        recorded = by_reference(session, reference)
+        assert recorded.submission.original_filename == name
+        assert recorded.status == "received"  # the worker will decide it NOT_A_PDF
+
+
+def test_a_pdf_gets_no_not_a_pdf_warning(client, new_pdf):
+    page = post_files(client, (new_pdf(), "form.pdf")).get_data(as_text=True)
+
+    assert "data-not-a-pdf" not in page
+    assert "data-received" in page
+
+
+# --- File names are shown safely -----------------------------------------------------
+
+SPOOFED = "x\u202egpj.exe.pdf"
+
+
+def test_a_bidi_control_in_a_file_name_is_neutralised_on_every_page(client, new_pdf):
+    page = post_files(client, (new_pdf(), SPOOFED)).get_data(as_text=True)
+    token = re.search(r"/status/(st_[\w-]+)", page).group(1)
+    status = client.get(f"/status/{token}").get_data(as_text=True)
+
+    for shown in (page, status):
+        assert "\u202e" not in shown
+        assert "xgpj.exe.pdf" in shown
+
+
+# --- Send a corrected form -------------------------------------------------------------
+
+
+def test_a_rejected_request_offers_a_corrected_form_linked_to_it(client, make_request):
+    reference = make_request(status="rejected", reasons=[INACTIVE_AUTHORISER])
+
+    page = status_of(client, make_request, reference).get_data(as_text=True)
+    upload = client.get(f"/?corrects={reference}").get_data(as_text=True)
+
+    assert f'href="/?corrects={reference}"' in page
+    assert f'name="corrects" value="{reference}"' in upload
+    assert "Send a corrected form" in upload
+
+
+def test_a_corrected_form_is_stored_with_the_reference_it_corrects(
+    client, intake, make_request, new_pdf
+):
+    old = make_request(status="rejected", reasons=[INACTIVE_AUTHORISER])
+
+    page = client.post(
+        "/upload",
+        data={"files": [(io.BytesIO(new_pdf()), "fixed.pdf")], "corrects": old},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+
+    new = [ref for ref in re.findall(r"UA-\d{4}-\d{6}", page) if ref != old][0]
+    with intake.db.session() as session:
+        assert by_reference(session, new).submission.corrects_reference == old
+
+
+@pytest.mark.parametrize("claimed", ["UA-2026-999999", "not a reference"])
+def test_a_correction_of_no_rejected_request_is_kept_without_the_link(
+    client, intake, new_pdf, claimed
+):
+    page = client.post(
+        "/upload",
+        data={"files": [(io.BytesIO(new_pdf()), "f.pdf")], "corrects": claimed},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+
+    reference = re.search(r"UA-\d{4}-\d{6}", page.replace(claimed, "")).group(0)
+    with intake.db.session() as session:
+        assert by_reference(session, reference).submission.corrects_reference is None

@@ -1,31 +1,25 @@
 // Follows a status page live: asks the server every two seconds while any
-// request is received or being checked, updates each request's badge and
-// progress, and reloads once (to show reasons and fields) when all are decided.
+// request is received or being checked, updates each request's tag and
+// headline in the server's own words, and reloads once (to show reasons and
+// fields) when all are decided.
 (function () {
   "use strict";
 
   var INTERVAL_MS = 2000;
-  var LABELS = {received: "Received", processing: "Being checked"};
 
   function update(card, item) {
     if (card.getAttribute("data-status") === item.status) {
       return;
     }
     card.setAttribute("data-status", item.status);
-    var badge = card.querySelector("[data-badge] .badge");
-    if (badge) {
-      badge.className = "badge badge-" + item.status;
-      badge.textContent = item.status_label;
-    }
-    var steps = card.querySelectorAll("[data-progress] .step");
-    if (steps.length === 3 && item.status === "processing") {
-      steps[1].className = "step current";
+    var tag = card.querySelector("[data-tag]");
+    if (tag) {
+      tag.className = "nhsuk-tag nhsuk-tag--" + (item.status === "processing" ? "blue" : "grey") + " badge";
+      tag.textContent = item.status_label;
     }
     var summary = card.querySelector("[data-summary]");
-    if (summary && LABELS[item.status]) {
-      summary.textContent = item.status === "processing"
-        ? "We are checking your form now."
-        : "We have your form and will check it shortly.";
+    if (summary && item.headline) {
+      summary.textContent = item.headline;
     }
   }
 

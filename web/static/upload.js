@@ -23,7 +23,7 @@
       });
       if (files.length > maxFiles) {
         var warning = document.createElement("li");
-        warning.className = "file-list-error";
+        warning.className = "file-list-error nhsuk-error-message";
         warning.textContent = "Choose at most " + maxFiles + " files at a time.";
         list.appendChild(warning);
       }
