@@ -200,7 +200,7 @@ def test_a_requester_uploads_and_a_caseworker_applies_it_with_a_note(
     shot(page, "upload")
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_role("heading", name="Your upload")).to_be_visible()
-    reference = page.locator(".references strong").first.inner_text()
+    reference = page.locator("[data-received] strong").first.inner_text()
     assert re.fullmatch(r"UA-\d{4}-\d{6}", reference)
     shot(page, "results")
 
@@ -249,7 +249,7 @@ def test_a_requester_uploads_and_a_caseworker_applies_it_with_a_note(
     )
     caseworker.get_by_role("button", name="Apply the role").click()
     expect(caseworker.get_by_text(f"{reference} is now applied.")).to_be_visible()
-    expect(caseworker.locator(".detail-head .badge")).to_have_text(re.compile("Applied", re.I))
+    expect(caseworker.locator(".detail-head .app-status")).to_have_text(re.compile("Applied", re.I))
     expect(caseworker.get_by_text("Caseworker's note:")).to_be_visible()
     trail = caseworker.locator("table.audit")
     expect(trail.get_by_text("Caseworker applied")).to_be_visible()
@@ -281,14 +281,14 @@ def _age_some_review_cases(live: Live, fresh: str) -> None:
 def test_a_requesters_link_shows_only_their_request(live: Live, page: Page, browser: Browser):
     upload(page, live, dated_today(GP_PARTNER, "riverside.pdf"))
     page.get_by_role("button", name="Upload").click()
-    mine = page.locator(".references strong").first.inner_text()
+    mine = page.locator("[data-received] strong").first.inner_text()
     page.get_by_role("link", name="Follow its progress").click()
     my_link = page.url
 
     other = browser.new_context(**CONTEXT).new_page()
     upload(other, live, ("other.pdf", (SAMPLES / "rejected_org_closed.pdf").read_bytes() + b" "))
     other.get_by_role("button", name="Upload").click()
-    theirs = other.locator(".references strong").first.inner_text()
+    theirs = other.locator("[data-received] strong").first.inner_text()
     other.context.close()
 
     page.goto(my_link)
@@ -394,3 +394,164 @@ def test_an_admin_creates_an_api_token_shown_once(live: Live, page: Page):
 
     page.goto(live.url + "/admin/tokens")
     assert token not in page.content()
+
+
+# --- Accessibility: every page and state, WCAG 2.2 A and AA, three widths ---
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (1366, 390, 320)
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def accessibility_problems(page: Page, name: str) -> list[str]:
+    """axe-core's WCAG 2.2 A and AA violations on the page as it stands, and
+    any sideways overflow, at each of :data:`WIDTHS` (the page is not
+    reloaded: a state reached by a form stays as it is)."""
+    assert AXE.is_file(), "make install puts axe-core in node_modules (package.json)"
+    if not page.evaluate("typeof axe === 'object'"):
+        page.evaluate("(source) => { (0, eval)(source); }", AXE.read_text(encoding="utf-8"))
+    problems = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(50)  # layout settles
+        found = page.evaluate(
+            """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+                .then(r => r.violations.map(v => v.id + ' at ' +
+                      v.nodes.map(n => n.target.join(' ')).join(', ')))""",
+            WCAG,
+        )
+        problems += [f"{name} @{width}px: {violation}" for violation in found]
+        wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if wider > 0:
+            problems.append(f"{name} @{width}px: the page is {wider}px wider than the screen")
+        if width != 320:
+            shot(page, name if width == 1366 else f"{name}_phone")
+    page.set_viewport_size(CONTEXT["viewport"])
+    return problems
+
+
+def test_every_page_and_state_meets_wcag_2_2_aa_at_three_widths(
+    live: Live, page: Page, browser: Browser
+):
+    problems: list[str] = []
+
+    def visit(path: str, name: str) -> None:
+        page.goto(live.url + path)
+        problems.extend(accessibility_problems(page, name))
+
+    for path, name in [
+        ("/", "upload"),
+        ("/accessibility", "accessibility"),
+        ("/login", "login"),
+        ("/no-such-page", "not_found"),
+        ("/status/st_not-a-real-link", "link_not_found"),
+    ]:
+        visit(path, name)
+    page.get_by_role("link", name="Caseworker sign in").first.click()
+    page.get_by_label("Username").fill("casey")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    problems.extend(accessibility_problems(page, "login_refused"))
+
+    upload(page, live, dated_today(GP_PARTNER, "accessible.pdf"))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("main h1")).to_be_visible()
+    problems.extend(accessibility_problems(page, "results"))
+    page.get_by_role("link", name="Follow its progress").click()
+    problems.extend(accessibility_problems(page, "status"))
+
+    live.wait_until_decided()
+    sign_in(page, live, "ada")
+    with live.intake.db.session() as session:
+        by_status = {
+            status: session.scalar(
+                select(Request.reference).where(Request.status == status).order_by(Request.id)
+            )
+            for status in (Status.REVIEW, Status.APPLIED, Status.REJECTED)
+        }
+    for path, name in [
+        ("/dashboard", "dashboard"),
+        ("/dashboard?status=review&q=a", "dashboard_filtered"),
+        ("/dashboard/queue", "exception_queue"),
+        ("/dashboard/audit", "audit_queue"),
+        ("/dashboard/directory-conflicts", "directory_conflicts_page"),
+        (f"/dashboard/requests/{by_status[Status.APPLIED]}", "detail_applied_request"),
+        (f"/dashboard/requests/{by_status[Status.REJECTED]}", "detail_rejected"),
+        ("/admin/tokens", "admin_tokens_page"),
+        ("/admin/leavers", "admin_leavers"),
+    ]:
+        visit(path, name)
+    visit(f"/dashboard/requests/{by_status[Status.REVIEW]}", "detail_review")
+    page.get_by_role("button", name="Apply the role").click()  # no note: refused
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    problems.extend(accessibility_problems(page, "detail_refused"))
+
+    assert problems == [], "\n".join(problems)
+
+
+def focused(page: Page) -> str:
+    """The focused element: its tag, id and text, and whether focus shows."""
+    return page.evaluate(
+        """() => { const e = document.activeElement; const s = getComputedStyle(e);
+            const shows = s.outlineStyle !== 'none' && s.outlineWidth !== '0px'
+                || s.boxShadow !== 'none' || s.backgroundColor === 'rgb(255, 235, 59)';
+            return [e.tagName.toLowerCase(), e.id, (e.innerText || e.value || '').trim()
+                    .slice(0, 40), shows ? 'visible' : 'NOT VISIBLE'].join('|'); }"""
+    )
+
+
+def test_the_upload_page_works_from_the_keyboard(live: Live, page: Page):
+    page.goto(live.url + "/")
+    page.keyboard.press("Tab")
+    assert focused(page).startswith("a||Skip to main content|visible")
+    page.keyboard.press("Enter")
+    seen = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        seen.append(focused(page))
+        if seen[-1].startswith("input|files|"):
+            break
+    assert seen[-1].startswith("input|files|"), seen  # the first control after the skip
+    assert all(entry.endswith("|visible") for entry in seen), seen
+    page.set_input_files(
+        "#files",
+        [
+            {
+                "name": "kb.pdf",
+                "mimeType": "application/pdf",
+                "buffer": dated_today(GP_PARTNER, "kb.pdf")[1],
+            }
+        ],
+    )
+    while not focused(page).startswith("button|"):
+        page.keyboard.press("Tab")
+    assert "Upload" in focused(page) and focused(page).endswith("|visible")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-received] strong").first).to_have_text(re.compile(r"UA-\d{4}-\d{6}"))
+
+
+def test_a_decision_works_from_the_keyboard_and_focus_goes_to_the_error(live: Live, page: Page):
+    live.wait_until_decided()
+    with live.intake.db.session() as session:
+        reference = session.scalar(
+            select(Request.reference)
+            .where(Request.status == Status.REVIEW)
+            .order_by(Request.id.desc())
+        )
+    sign_in(page, live)
+    page.goto(f"{live.url}/dashboard/requests/{reference}")
+    page.get_by_role("button", name="Apply the role").focus()
+    page.keyboard.press("Enter")  # no note
+
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_be_focused()
+    page.keyboard.press("Tab")
+    assert focused(page).startswith("a||A note is required")
+    page.keyboard.press("Enter")
+    expect(page.locator("#note")).to_be_focused()
+    page.keyboard.type("Checked with the practice: the holder left.")
+    while not focused(page).startswith("button||Reject"):
+        page.keyboard.press("Tab")
+    assert focused(page).endswith("|visible")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(f"{reference} is now rejected.")).to_be_visible()
