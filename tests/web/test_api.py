@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import itertools
 import json
 
 import pytest
@@ -15,12 +16,18 @@ from intake.accounts.services import (
 from intake.config import LONDON
 from intake.submissions.models import Request, Submission
 
+_TOKENS = itertools.count()
+
 
 def with_token(app, scope: str = "reader", **token):
     """A test client that sends a fresh API token with every request (one
     that reads every request, unless told otherwise)."""
     secret = create_api_token(
-        app.extensions["intake"].db, "tests", created_by="pytest", scope=scope, **token
+        app.extensions["intake"].db,
+        f"tests-{next(_TOKENS)}",  # a token's name names one token
+        created_by="pytest",
+        scope=scope,
+        **token,
     )
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
