@@ -19,6 +19,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -29,8 +30,10 @@ from intake.decisions import oversight
 from intake.decisions.grants import replaced_on_apply
 from intake.decisions.review import ReviewRefused, decide_review
 from intake.directory import conflicts
-from intake.submissions import queries
+from intake.submissions import export, queries
+from intake.submissions import statistics as stats
 from intake.submissions.models import Request, Status
+from intake.submissions.outcome import corrections_of
 from intake.submissions.services import CHANNELS
 from verification.fields import BOOLEAN_KEYS, FIELD_KEYS
 from verification.reasons import HARD_LIMITS, ReasonCode
@@ -134,6 +137,35 @@ def index():
     )
 
 
+# --- The list as CSV, and the statistics ---
+
+
+@bp.get("/export.csv")
+def export_csv():
+    filters = ListArgs.from_args(request.args).filters
+    db = intake_service().db
+
+    def chunks():
+        with db.session() as session:
+            yield from export.csv_chunks(session, filters)
+
+    name = f"requests-{dt.date.today().isoformat()}.csv"
+    return Response(
+        stream_with_context(chunks()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/statistics")
+def statistics():
+    with intake_service().db.session() as session:
+        figures = stats.statistics(session, today=dt.date.today())
+    return render_template(
+        "statistics.html", stats=figures, duration=stats.duration, days=stats.DAYS
+    )
+
+
 # --- The exception queue and the audit queue ---
 
 
@@ -223,6 +255,7 @@ class Detail:
     preview_pages: list[int]
     is_pdf: bool
     replaced: list[tuple[str, str]]  # (name, email) applying would deactivate
+    corrections: list  # what a caseworker corrected, beside what the form said
 
     @property
     def fields(self):
@@ -245,6 +278,7 @@ def _load_detail(reference: str) -> Detail | None:
             if other.id != found.id and other.reference
         ]
         trail = queries.audit_trail(session, found)
+        corrections = list(corrections_of(session, found).values())
         replaced = []
         if found.status == Status.REVIEW:
             replaced = [
@@ -255,7 +289,9 @@ def _load_detail(reference: str) -> Detail | None:
     pages = list(found.pages or [])
     if not pages and is_pdf:
         pages = list(range(min(found.submission.page_count or 1, 2)))
-    return Detail(found, siblings, trail, pages[: previews.MAX_PAGES], is_pdf, replaced)
+    return Detail(
+        found, siblings, trail, pages[: previews.MAX_PAGES], is_pdf, replaced, corrections
+    )
 
 
 def _sniff_pdf(found: Request) -> bool:

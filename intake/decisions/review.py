@@ -126,6 +126,8 @@ def _decide(
                 + f" ({', '.join(r.code for r in blocking)}).",
                 blocking,
             )
+        # What the form said, kept beside each correction in the audit event.
+        read = {key: (request.fields or {}).get(key) for key in corrections}
         if corrections:
             request.set_fields(verdict.fields)
         _finish(
@@ -135,7 +137,10 @@ def _decide(
             note,
             actor,
             action=verdict.action,
-            corrections=dict(corrections),
+            corrections={
+                key: {"read": read[key], "corrected": verdict.fields.get(key, value)}
+                for key, value in corrections.items()
+            },
         )
         return ReviewDecision(reference, Status.APPLIED)
 

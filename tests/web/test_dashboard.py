@@ -545,7 +545,13 @@ def test_corrections_go_through_the_same_apply_path(caseworker, review_request, 
                 AuditEvent.request_id == request.id, AuditEvent.event == "caseworker applied"
             )
         )
-        assert event.detail["corrections"] == {"nominee_name": "Nina J Brown"}
+        assert event.detail["corrections"] == {
+            "nominee_name": {"read": "Nina Brown", "corrected": "Nina J Brown"}
+        }
+    page = caseworker.get(f"/dashboard/requests/{reference}").get_data(as_text=True)
+    corrected = re.search(r'<section[^>]*id="corrections".*?</section>', page, re.S).group(0)
+    text = " ".join(re.sub(r"<[^>]+>", " ", corrected).split())
+    assert "Nominee full name The form said: Nina Brown Corrected to: Nina J Brown" in text
 
 
 def test_a_hard_limit_is_shown_before_trying_and_enforced(caseworker, review_request, intake):
