@@ -442,6 +442,7 @@ def test_every_page_and_state_meets_wcag_2_2_aa_at_three_widths(
     for path, name in [
         ("/", "upload"),
         ("/accessibility", "accessibility"),
+        ("/form", "download_form"),
         ("/login", "login"),
         ("/no-such-page", "not_found"),
         ("/status/st_not-a-real-link", "link_not_found"),
@@ -478,7 +479,9 @@ def test_every_page_and_state_meets_wcag_2_2_aa_at_three_widths(
         (f"/dashboard/requests/{by_status[Status.APPLIED]}", "detail_applied_request"),
         (f"/dashboard/requests/{by_status[Status.REJECTED]}", "detail_rejected"),
         ("/admin/tokens", "admin_tokens_page"),
+        ("/admin/users", "admin_users"),
         ("/admin/leavers", "admin_leavers"),
+        ("/account/password", "account_password"),
     ]:
         visit(path, name)
     visit(f"/dashboard/requests/{by_status[Status.REVIEW]}", "detail_review")
