@@ -123,6 +123,9 @@ class Request(Base):
     role_code: Mapped[str | None] = mapped_column(String(40))
     nominee_email: Mapped[str | None] = mapped_column(String(320))
     requester_email: Mapped[str | None] = mapped_column(String(320))
+    #: What the dashboard's search looks in (see ``search_text``), kept by
+    #: ``set_fields`` and when the request is made.
+    search_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(120))
@@ -148,6 +151,19 @@ class Request(Base):
         self.role_code = _text(fields.get("role"))
         self.nominee_email = _text(fields.get("nominee_email"))
         self.requester_email = _text(fields.get("requester_email"))
+        self.index_for_search()
+
+    def index_for_search(self) -> None:
+        """Fill ``search_text`` from the reference, the searched fields and
+        the file's name and sender (the submission is loaded if need be)."""
+        fields = self.fields or {}
+        file = self.submission
+        self.search_text = search_text(
+            self.reference,
+            *(fields.get(key) for key in SEARCHED_FIELDS),
+            file.original_filename if file else None,
+            file.sender if file else None,
+        )
 
     __table_args__ = (
         UniqueConstraint("submission_id", "form_index", name="uq_requests_submission_form"),
@@ -156,6 +172,30 @@ class Request(Base):
         Index("ix_requests_sampled", "sampled_at", "second_look_at"),
         Index("ix_requests_status_id", "status", "id"),
     )
+
+
+#: The fields a caseworker's search looks in, beside the reference and the file.
+SEARCHED_FIELDS = (
+    "org_code",
+    "org_name",
+    "nominee_name",
+    "nominee_email",
+    "requester_name",
+    "requester_email",
+    "authoriser_name",
+    "authoriser_email",
+)
+
+
+def search_text(*values: object) -> str:
+    """The values a search looks in, trimmed and lower-cased, one a line
+    (the search lower-cases what was typed, so case never matters on any
+    database).
+
+    >>> search_text("UA-2026-000001", " Tom@NHS.example ", None, "", "Scan 1.pdf")
+    'ua-2026-000001\\ntom@nhs.example\\nscan 1.pdf'
+    """
+    return "\n".join(v.strip().lower() for v in values if isinstance(v, str) and v.strip())
 
 
 class StatusLink(Base):

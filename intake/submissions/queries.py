@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, case, cast, func, or_, select
+from sqlalchemy import Select, Text, case, cast, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from intake.audit import AuditEvent
@@ -24,8 +24,6 @@ from intake.submissions.outcome import Correction, api_reasons, tell
 
 #: A whole reference typed into the search box is looked up exactly.
 _REFERENCE = re.compile(r"UA-\d{4}-\d{6,}")
-#: An ODS code: three to six letters and digits, at least one of each.
-_ODS_LIKE = re.compile(r"(?=.*\d)(?=.*[A-Z])[A-Z0-9]{3,6}")
 
 
 def request_as_dict(
@@ -130,8 +128,7 @@ def list_requests(
     has one) and only those rows are then loaded, so neither the depth of
     the page nor the number of matching rows makes it slower to sort.
     """
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    query = _filtered_ids(filters, sqlite=sqlite)
+    query = _filtered_ids(filters)
     if after is not None:
         ids = list(
             session.scalars(
@@ -166,7 +163,7 @@ def _load(session: Session, ids: list[int]) -> list[Request]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _filtered_ids(filters: RequestFilter, *, sqlite: bool) -> Select:
+def _filtered_ids(filters: RequestFilter) -> Select:
     query = select(Request.id)
     if filters.status:
         query = query.where(Request.status == filters.status)
@@ -188,7 +185,7 @@ def _filtered_ids(filters: RequestFilter, *, sqlite: bool) -> Select:
             received = received.where(Submission.received_on <= filters.received_to)
         query = query.where(Request.submission_id.in_(received))
     if filters.q:
-        query = query.where(_search(filters.q, sqlite=sqlite))
+        query = query.where(_search(filters.q))
     return query
 
 
@@ -204,43 +201,19 @@ def has_reason(code: str):
     return func.coalesce(cast(Request.reasons, Text), "").contains(pattern, autoescape=True)
 
 
-def _search(text: str, *, sqlite: bool):
-    """Reference, organisation code, nominee email or nominee name.
+def _search(text: str):
+    """Reference, organisation code or name, any email (nominee, requester,
+    authoriser, the file's sender), any name on the form, or the file name.
 
-    A whole reference is looked up exactly, and a lone ODS-like code (letters
-    and digits) as a prefix of the organisation code, by its index; an email
-    fragment searches only the email column. Anything else is a substring of
-    any of them; the name test reads the JSON only for rows whose raw text
-    already matches. SQLite's LIKE ignores ASCII case by itself; elsewhere
-    both sides are lower-cased.
+    A whole reference is looked up exactly. Anything else is a substring of
+    the request's ``search_text`` (every one of those values, lower-cased,
+    one a line), so wildcards are literal and case never matters.
     """
     text = text.strip()
     upper = text.upper()
     if _REFERENCE.fullmatch(upper):
         return Request.reference == upper
-    if _ODS_LIKE.fullmatch(upper):
-        # A prefix as a range, so the organisation code index serves it.
-        following = upper[:-1] + chr(ord(upper[-1]) + 1)
-        return and_(Request.org_code >= upper, Request.org_code < following)
-    needle = text.lower()
-
-    def contains(column):
-        if sqlite:
-            return column.contains(needle, autoescape=True)
-        return column.icontains(needle, autoescape=True)
-
-    if "@" in needle:
-        return contains(Request.nominee_email)
-    name = contains(Request.fields["nominee_name"].as_string())
-    if needle.isascii():
-        # json.dumps writes ASCII as itself: a cheap filter before the JSON is read.
-        name = and_(contains(cast(Request.fields, Text)), name)
-    return or_(
-        contains(Request.reference),
-        contains(Request.org_code),
-        contains(Request.nominee_email),
-        name,
-    )
+    return Request.search_text.contains(text.lower(), autoescape=True)
 
 
 def status_counts(session: Session) -> dict[str, int]:

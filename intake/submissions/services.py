@@ -71,6 +71,7 @@ def new_request(
     session.add(request)
     session.flush()
     request.reference = make_reference(request, received_on)
+    request.index_for_search()
     audit.record(
         session,
         "received",

@@ -44,6 +44,7 @@ def test_a_database_of_an_earlier_version_gains_the_new_columns(database_url):
         "submissions.heavy",
         "submissions.corrects_reference",
         "requests.decision_seconds",
+        "requests.search_text",
     }
 
 

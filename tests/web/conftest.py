@@ -144,11 +144,11 @@ def make_request(intake):
         )
         reference = accepted.references[0]
         tokens[reference] = accepted.status_token
-        fields = columns.get("fields") or {}
-        columns.setdefault("org_code", fields.get("org_code"))
-        columns.setdefault("nominee_email", fields.get("nominee_email"))
+        fields = columns.pop("fields", None)
         with intake.db.session() as session:
             request = by_reference(session, reference)
+            if fields is not None:
+                request.set_fields(fields)  # the filter copies and the search text too
             for name, value in columns.items():
                 setattr(request, name, value)
         return reference
