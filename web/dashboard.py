@@ -30,11 +30,13 @@ from intake.decisions import oversight
 from intake.decisions.grants import replaced_on_apply
 from intake.decisions.review import ReviewRefused, decide_review
 from intake.directory import conflicts
+from intake.directory.facts import facts_for
 from intake.submissions import export, queries
 from intake.submissions import statistics as stats
 from intake.submissions.models import Request, Status
 from intake.submissions.outcome import corrections_of
 from intake.submissions.services import CHANNELS
+from verification import checks
 from verification.fields import BOOLEAN_KEYS, FIELD_KEYS
 from verification.reasons import HARD_LIMITS, ReasonCode
 from web import previews
@@ -256,6 +258,7 @@ class Detail:
     is_pdf: bool
     replaced: list[tuple[str, str]]  # (name, email) applying would deactivate
     corrections: list  # what a caseworker corrected, beside what the form said
+    reason_facts: dict[str, list]  # per reason code: the directory records behind it
 
     @property
     def fields(self):
@@ -279,6 +282,13 @@ def _load_detail(reference: str) -> Detail | None:
         ]
         trail = queries.audit_trail(session, found)
         corrections = list(corrections_of(session, found).values())
+        codes = [reason.get("code", "") for reason in found.reasons or []]
+        facts = facts_for(session, found.fields or {}, codes)
+        reason_facts = {
+            code: [fact for kind in checks.FACTS.get(ReasonCode(code), ()) for fact in facts[kind]]
+            for code in codes
+            if code in ReasonCode.__members__
+        }
         replaced = []
         if found.status == Status.REVIEW:
             replaced = [
@@ -290,7 +300,14 @@ def _load_detail(reference: str) -> Detail | None:
     if not pages and is_pdf:
         pages = list(range(min(found.submission.page_count or 1, 2)))
     return Detail(
-        found, siblings, trail, pages[: previews.MAX_PAGES], is_pdf, replaced, corrections
+        found,
+        siblings,
+        trail,
+        pages[: previews.MAX_PAGES],
+        is_pdf,
+        replaced,
+        corrections,
+        reason_facts,
     )
 
 

@@ -14,6 +14,7 @@ from intake.db import aware
 from intake.decisions.oversight import age_days
 from intake.service import Intake
 from intake.submissions.models import Request, Status
+from verification.checks import check_for
 from verification.fields import FIELD_KEYS, label
 from verification.normalise import LOW_CONFIDENCE_THRESHOLD
 from verification.reasons import HARD_LIMITS
@@ -138,7 +139,9 @@ def init_app(app: Flask) -> None:
         [app.jinja_env.loader, PackageLoader("nhsuk_frontend_jinja")]
     )
     app.jinja_env.undefined = ChainableUndefined
-    app.context_processor(lambda: {"nhsuk_installed": frontend.installed()})
+    app.context_processor(
+        lambda: {"nhsuk_installed": frontend.installed(), "caseworker_check": check_for}
+    )
     filters = {
         "status_label": lambda status: STATUS_LABELS.get(status, status),
         "status_short": lambda status: STATUS_SHORT.get(status, status),

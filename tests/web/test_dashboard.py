@@ -1,4 +1,5 @@
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -672,3 +673,17 @@ def test_a_directory_conflict_is_shown_to_caseworkers_and_resolved_with_a_note(
             select(AuditEvent).where(AuditEvent.event == "directory conflict resolved")
         ).one()
     assert (event.actor, event.detail["email"]) == ("casey", "olive@nhs.net")
+
+
+def test_beside_each_reason_the_caseworker_sees_what_to_check_and_the_records(
+    caseworker, review_request
+):
+    reference = review_request()  # USER_ADMIN_EXISTS: A81007 has a PL administrator
+
+    page = caseworker.get(f"/dashboard/requests/{reference}").get_data(as_text=True)
+
+    reason = re.search(r'<li [^>]*data-reason="USER_ADMIN_EXISTS".*?</li>', page, re.S).group(0)
+    text = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", reason).split()))
+    assert "Check: Ask the organisation whether the holders below have left" in text
+    assert "Active PL Organisation User Administrator Ian Moore <ian.moore@nhs.net>" in text
+    assert "The requester was told: Ask the current holder." in text
