@@ -110,6 +110,15 @@ def test_the_dashboard_shows_reason_codes_and_channel(caseworker, make_request):
     assert ">API<" in page
 
 
+def test_an_applied_request_shows_no_review_code_in_the_list(caseworker, make_request):
+    make_request(status="applied", reasons=[EXISTS])  # a caseworker applied it over the review
+
+    page = caseworker.get("/dashboard").get_data(as_text=True)
+    table = re.search(r"<tbody>.*?</tbody>", page, re.S).group(0)
+
+    assert "USER_ADMIN_EXISTS" not in table
+
+
 def test_the_dashboard_filters_by_status(caseworker, make_request):
     rejected = make_request(status="rejected", reasons=[REASON])
     applied = make_request(status="applied")
