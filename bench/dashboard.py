@@ -4,8 +4,11 @@ Builds a SQLite database of 100,000 requests (bulk inserted: realistic
 statuses, organisations, reasons, channels and dates over a year), signs a
 caseworker in through the real login, and times the list view server-side
 with Flask's test client: the first page, a deep keyset page, every filter,
-and searches. Each case is requested ``REPEAT`` times; the headline figure
-``dashboard_list_p95_ms_100k`` is the 95th percentile over every list request.
+and searches (references, codes, names, emails, a file name). Each case is
+requested ``REPEAT`` times; the headline figure ``dashboard_list_p95_ms_100k``
+is the 95th percentile over every list request. The CSV download of two
+filtered lists, the statistics page, and one download of every request
+(with Python's peak allocation while it streams) are timed apart.
 
 ``python -m bench.dashboard [--requests N]`` prints a table.
 """
@@ -18,6 +21,7 @@ import json
 import random
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -25,12 +29,13 @@ from sqlalchemy import insert, select
 from intake.accounts.services import create_user
 from intake.config import Settings
 from intake.service import Intake
-from intake.submissions.models import Request, Submission
+from intake.submissions.models import SEARCHED_FIELDS, Request, Submission, search_text
 
 REQUESTS = 100_000
 REPEAT = 30
 BATCH = 5_000
 PASSWORD = "bench password 1"
+NEWLINE = b"\n"
 
 STATUSES = (("applied", 52), ("rejected", 28), ("review", 16), ("received", 2), ("processing", 2))
 CHANNELS = (("web", 40), ("email", 35), ("api", 20), ("folder", 4), ("cli", 1))
@@ -55,6 +60,13 @@ ROLES = ("GPP_UA", "PL_UA", "OPTO_UA", "MAIN_CONTACT")
 FIRST = ("Sarah", "James", "Emma", "Oliver", "Amelia", "Harry", "Olivia", "George", "Isla")
 LAST = ("Collins", "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Wright")
 PLACES = ("Riverside", "Hillview", "Moorside", "Parkway", "Oakwood", "Elmfield", "Northgate")
+
+
+SCANS = ("scan-", "form-", "UA form ", "IMG_", "authorisation-")
+
+
+def _email(name: str, i: int) -> str:
+    return f"{name.lower().replace('dr ', '').replace(' ', '.')}{i % 97}@nhs.net"
 
 
 def _weighted(rng: random.Random, table) -> str:
@@ -85,7 +97,7 @@ def build(intake: Intake, count: int, seed: int = 1) -> None:
                 status = _weighted(rng, STATUSES)
                 org = rng.choice(orgs)
                 name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-                email = f"{name.lower().replace(' ', '.')}{i % 97}@nhs.net"
+                email = _email(name, i)
                 if status == "rejected":
                     reasons = [_reason(rng.choice(REJECT_CODES), "org_code")]
                 elif status == "review":
@@ -93,14 +105,16 @@ def build(intake: Intake, count: int, seed: int = 1) -> None:
                 else:
                     reasons = []
                 pending = status in ("received", "processing")
+                channel = _weighted(rng, CHANNELS)
                 submissions.append(
                     {
                         "id": i,
                         "sha256": f"{i:064x}",
                         "stored_name": f"00/{i:032x}.bin",
-                        "original_filename": f"form-{i}.pdf",
+                        "original_filename": f"{rng.choice(SCANS)}{i}.pdf",
+                        "sender": _email(name, i) if channel == "email" else None,
                         "size_bytes": rng.randint(20_000, 900_000),
-                        "channel": _weighted(rng, CHANNELS),
+                        "channel": channel,
                         "received_at": at,
                         "received_on": at.date(),
                         "state": "received" if pending else "done",
@@ -111,17 +125,26 @@ def build(intake: Intake, count: int, seed: int = 1) -> None:
                 )
                 fields = None
                 if not pending:
+                    requester = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+                    authoriser = f"Dr {rng.choice(FIRST)} {rng.choice(LAST)}"
                     fields = {
                         "org_name": f"{rng.choice(PLACES)} Surgery",
                         "org_code": org,
                         "role": rng.choice(ROLES),
                         "nominee_name": name,
                         "nominee_email": email,
+                        "requester_name": requester,
+                        "requester_email": _email(requester, i),
+                        "authoriser_name": authoriser,
+                        "authoriser_email": _email(authoriser, i),
+                        "authoriser_capacity": "Partner",
                     }
+                reference = f"UA-{at.year}-{i:06d}"
+                submission = submissions[-1]
                 requests.append(
                     {
                         "id": i,
-                        "reference": f"UA-{at.year}-{i:06d}",
+                        "reference": reference,
                         "submission_id": i,
                         "form_index": 0,
                         "status": status,
@@ -131,6 +154,12 @@ def build(intake: Intake, count: int, seed: int = 1) -> None:
                         "org_code": None if pending else org,
                         "role_code": fields["role"] if fields else None,
                         "nominee_email": None if pending else email,
+                        "search_text": search_text(
+                            reference,
+                            *((fields or {}).get(key) for key in SEARCHED_FIELDS),
+                            submission["original_filename"],
+                            submission["sender"],
+                        ),
                         "created_at": at,
                         "decided_at": None if pending else at,
                         "decided_by": None if pending else "system",
@@ -177,7 +206,41 @@ def cases(intake: Intake) -> dict[str, str]:
         "search email": "/dashboard?q=emma.wilson1",
         "search name": "/dashboard?q=olivia%20wright",
         "search no match": "/dashboard?q=zzzz-nothing",
+        "search authoriser name": "/dashboard?q=dr%20isla%20brown",
+        "search authoriser email (rare)": "/dashboard?q=harry.jones42%40",
+        "search file name (one)": "/dashboard?q=54321.pdf",
+        "search organisation name": "/dashboard?q=moorside%20surgery",
+        "search name, status and month": "/dashboard?q=george%20smith&status=rejected"
+        "&from=2026-03-01&to=2026-03-31",
     }
+
+
+#: Exports timed (the whole download, read to its end): a filtered list.
+EXPORTS = {
+    "export: rejected in one month": "/dashboard/export.csv?status=rejected"
+    "&from=2026-03-01&to=2026-03-31",
+    "export: a name search": "/dashboard/export.csv?q=olivia%20wright",
+}
+
+
+def _export_everything(client) -> tuple[float, int, float]:
+    """Download every request as CSV, reading it chunk by chunk as a client
+    would: seconds and rows (timed alone), then the peak of Python's own
+    allocations in MB while it ran again under tracemalloc (which slows it
+    down, so it is not timed); the peak stays that of one batch."""
+    figures = []
+    for traced in (False, True):
+        if traced:
+            tracemalloc.start()
+        began = time.perf_counter()
+        response = client.get("/dashboard/export.csv", buffered=False)
+        lines = sum(chunk.count(NEWLINE) for chunk in response.response)
+        figures.append(time.perf_counter() - began)
+        response.close()
+        if traced:
+            figures.append(tracemalloc.get_traced_memory()[1] / 1e6)
+            tracemalloc.stop()
+    return figures[0], lines - 1, figures[2]
 
 
 def _ms(values: list[float], q: float) -> float:
@@ -212,7 +275,8 @@ def measure(
         assert client.get("/dashboard").status_code == 200, "sign-in failed"
 
         rows, everything = [], []
-        for name, url in {**cases(intake), "exception queue": "/dashboard/queue"}.items():
+        list_cases = cases(intake)
+        for name, url in {**list_cases, "exception queue": "/dashboard/queue"}.items():
             client.get(url)  # warm
             timings = []
             for _ in range(repeat):
@@ -223,14 +287,30 @@ def measure(
             if name != "exception queue":
                 everything += timings
             rows.append((name, _ms(timings, 0.5), _ms(timings, 0.95)))
+        for name, url in {**EXPORTS, "statistics page": "/dashboard/statistics"}.items():
+            client.get(url).get_data()  # warm
+            timings = []
+            for _ in range(max(3, repeat // 3)):
+                began = time.perf_counter()
+                response = client.get(url)
+                body = response.get_data()
+                timings.append(time.perf_counter() - began)
+                assert response.status_code == 200, (url, response.status_code)
+            label = f"{name} ({body.count(NEWLINE) - 1} rows)" if "export" in name else name
+            rows.append((label, _ms(timings, 0.5), _ms(timings, 0.95)))
+        export_all_s, export_rows, export_peak_mb = _export_everything(client)
+        rows.append(
+            (f"export: everything ({export_rows} rows)", export_all_s * 1000, export_all_s * 1000)
+        )
         app.extensions["intake"].db.dispose()
         intake.db.dispose()
 
     by_name = {name: p95 for name, _, p95 in rows}
+    exports = [p95 for n, _, p95 in rows if n.startswith("export: ") and "everything" not in n]
     figures = {
         "dashboard_list_p95_ms_100k": round(_ms(everything, 0.95), 1),
         "dashboard_list_worst_case_p95_ms_100k": round(
-            max(p95 for n, _, p95 in rows if n != "exception queue"), 1
+            max(p95 for n, _, p95 in rows if n in list_cases), 1
         ),
         "dashboard_page1_p95_ms_100k": round(by_name["page 1"], 1),
         "dashboard_deep_page_p95_ms_100k": round(by_name["deep page (keyset)"], 1),
@@ -238,6 +318,12 @@ def measure(
             max(p95 for n, _, p95 in rows if n.startswith("search")), 1
         ),
         "dashboard_queue_p95_ms_100k": round(by_name["exception queue"], 1),
+        "dashboard_export_filtered_p95_ms_100k": round(max(exports), 1),
+        "dashboard_export_all_s_100k": round(export_all_s, 2),
+        "dashboard_export_all_peak_mb_100k": round(export_peak_mb, 1),
+        "dashboard_statistics_p95_ms_100k": round(
+            next(p95 for n, _, p95 in rows if n.startswith("statistics page")), 1
+        ),
         "dashboard_build_100k_s": round(build_s, 1),
     }
     if count != REQUESTS:
