@@ -26,7 +26,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from intake import audit, workers
-from intake.decisions import oversight
+from intake.decisions import casework, oversight
 from intake.decisions.grants import replaced_on_apply
 from intake.decisions.review import ReviewRefused, decide_review
 from intake.directory import conflicts
@@ -343,11 +343,29 @@ def decide(reference: str):
             note=request.form.get("note", ""),
             actor=current_user.username,
             corrections=_corrections(request.form) or None,
+            message=request.form.get("message"),
         )
     except ReviewRefused as refused:
         return _refused(found, refused)
     flash(f"{outcome.reference} is now {outcome.status}.", "success")
     return redirect(url_for("dashboard.detail", reference=outcome.reference))
+
+
+@bp.post("/requests/<reference>/case")
+def case(reference: str):
+    """Claim, take over or release a review case."""
+    action = request.form.get("action")
+    db, actor = intake_service().db, current_user.username
+    try:
+        if action == "release":
+            casework.release(db, reference, actor=actor)
+            flash(f"You have released {reference}.", "success")
+        else:
+            casework.claim(db, reference, actor=actor, take_over=action == "take-over")
+            flash(f"You are working on {reference}.", "success")
+    except casework.CaseRefused as refused:
+        flash(refused.message, "error")
+    return redirect(url_for("dashboard.detail", reference=reference))
 
 
 def _refused(found: Detail, refused: ReviewRefused):

@@ -53,12 +53,16 @@ def decide_review(
     note: str,
     actor: str,
     corrections: Mapping[str, object] | None = None,
+    message: str | None = None,
 ) -> ReviewDecision:
     """Apply or reject a request that is in ``review``.
 
-    ``decision`` is ``"apply"`` or ``"reject"``; ``note`` is mandatory.
-    Raises :class:`ReviewRefused` (and changes nothing) when the request is
-    not in review, the note is empty, or applying would pass a reject reason.
+    ``decision`` is ``"apply"`` or ``"reject"``; ``note`` is mandatory and
+    private to PCSE (the audit trail); ``message``, if any, is what the
+    requester is told with the decision. Raises :class:`ReviewRefused` (and
+    changes nothing) when the request is not in review, the note is empty,
+    another caseworker has claimed the case, or applying would pass a reject
+    reason. A decision ends the case's claim.
     """
     if decision not in ("apply", "reject"):
         raise ValueError(f"decision must be apply or reject, not {decision!r}")
@@ -70,7 +74,7 @@ def decide_review(
         raise ReviewRefused(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     for attempt in (1, 2):
         try:
-            return _decide(db, reference, decision, note, actor, corrections or {})
+            return _decide(db, reference, decision, note, actor, corrections or {}, message)
         except IntegrityError:
             # Another decision took the place (or granted this nominee) between
             # our checks and our write: decide again on what is there now.
@@ -89,6 +93,7 @@ def _decide(
     note: str,
     actor: str,
     corrections: Mapping[str, object],
+    message: str | None = None,
 ) -> ReviewDecision:
     with db.session() as session:
         # The first statement is a write: it guards against a second
@@ -101,6 +106,12 @@ def _decide(
         if taken.rowcount != 1:
             raise ReviewRefused(f"{reference} is not waiting for a caseworker.")
         request = session.scalars(select(Request).where(Request.reference == reference)).one()
+        if request.case_owner and request.case_owner != actor:
+            raise ReviewRefused(
+                f"{request.case_owner} is working on this case: take it over before deciding it."
+            )
+        request.case_owner = request.case_claimed_at = None  # decided: nobody's case now
+        request.requester_message = (message or "").strip() or None
         if decision == "reject":
             _finish(session, request, Status.REJECTED, note, actor)
             return ReviewDecision(reference, Status.REJECTED)

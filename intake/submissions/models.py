@@ -131,8 +131,16 @@ class Request(Base):
     decided_by: Mapped[str | None] = mapped_column(String(120))
     #: Seconds from the file's acceptance to the service's decision.
     decision_seconds: Mapped[float | None] = mapped_column(Float)
-    #: A caseworker's note when they applied or rejected a review request.
+    #: A caseworker's note when they applied or rejected a review request:
+    #: private to PCSE (the audit trail and the dashboard).
     decision_note: Mapped[str | None] = mapped_column(Text)
+    #: What the caseworker wrote *to the requester* with their decision
+    #: (shown on the status page and in the outcome mail), if anything.
+    requester_message: Mapped[str | None] = mapped_column(Text)
+    #: The caseworker working on a review case, and since when (a claim;
+    #: another caseworker sees it and must take the case over to decide it).
+    case_owner: Mapped[str | None] = mapped_column(String(120))
+    case_claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     #: When a review request passed the ageing limit and was escalated.
     escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     #: Auto-applied requests sampled for a second look, and its outcome.

@@ -8,9 +8,9 @@ requester, and the corrections the caseworker made. So none of them can say
 passed" on a rejection.
 
 What a caseworker wrote is shown to the requester only where it is theirs to
-read: the note of a caseworker's *rejection* (the outcome mail has always
-sent it, word for word, because it says what to correct). The note of an
-apply stays in the audit trail.
+read: the message a caseworker writes *to the requester* with an apply or a
+rejection (``requester_message``). Their note is private to PCSE: it stays
+in the audit trail and on the dashboard.
 """
 
 from __future__ import annotations
@@ -265,10 +265,10 @@ def api_reasons(told: Told) -> list[dict[str, Any]]:
 
 
 def caseworker_message(request: Request) -> str | None:
-    """The caseworker's message to the requester: the note of a caseworker's
-    rejection (see the module doc); ``None`` otherwise."""
-    if request.status == Status.REJECTED and _decided_by(request) == "caseworker":
-        return (request.decision_note or "").strip() or None
+    """The caseworker's message to the requester with their decision (see
+    the module doc); ``None`` when there is none, or no caseworker decided."""
+    if request.status in (Status.APPLIED, Status.REJECTED) and _decided_by(request) == "caseworker":
+        return (request.requester_message or "").strip() or None
     return None
 
 

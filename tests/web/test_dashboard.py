@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from intake import workers
 from intake.audit import AuditEvent
+from intake.decisions import casework
 from intake.decisions.oversight import escalate_overdue, maybe_sample
 from intake.directory.models import DirectoryConflict, RoleHolder
 from intake.directory.services import import_directory
@@ -696,3 +697,25 @@ def test_beside_each_reason_the_caseworker_sees_what_to_check_and_the_records(
     assert "Check: Ask the organisation whether the holders below have left" in text
     assert "Active PL Organisation User Administrator Ian Moore <ian.moore@nhs.net>" in text
     assert "The requester was told: Ask the current holder." in text
+
+
+def test_a_caseworker_claims_a_case_and_the_queue_shows_who_has_it(
+    caseworker, review_request, intake
+):
+    reference = review_request()
+
+    caseworker.post(f"/dashboard/requests/{reference}/case", data={"action": "claim"})
+    page = caseworker.get(f"/dashboard/requests/{reference}").get_data(as_text=True)
+    queue = caseworker.get("/dashboard/queue").get_data(as_text=True)
+    casework.claim(intake.db, reference, actor="sam", take_over=True)  # someone else takes it
+    taken = caseworker.get(f"/dashboard/requests/{reference}").get_data(as_text=True)
+    refused = caseworker.post(
+        f"/dashboard/requests/{reference}/decision",
+        data={"decision": "reject", "note": "Checked."},
+    ).get_data(as_text=True)
+
+    assert "You are working on this case" in page and 'value="release"' in page
+    row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*{reference}.*?</tr>", queue, re.S).group(0)
+    assert "<td>casey</td>" in row
+    assert "<strong>sam</strong> is working on this case" in taken and 'value="take-over"' in taken
+    assert "sam is working on this case: take it over before deciding it." in refused

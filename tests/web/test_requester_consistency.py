@@ -54,7 +54,9 @@ def decide(app, intake, client, tmp_path):
     reader = create_api_token(intake.db, "consistency reader", created_by="pytest", scope="reader")
     count = iter(range(1000))
 
-    def run(form, confidence=None, *, caseworker=None, note="", corrections=None) -> Told:
+    def run(
+        form, confidence=None, *, caseworker=None, note="", corrections=None, message=None
+    ) -> Told:
         accepted = accept(
             intake.db,
             intake.store,
@@ -75,6 +77,7 @@ def decide(app, intake, client, tmp_path):
                 note=note,
                 actor="cw.jones",
                 corrections=corrections,
+                message=message,
             )
         page = client.get(f"/status/{accepted.status_token}").get_data(as_text=True)
         api = client.get(
@@ -165,6 +168,20 @@ def test_a_caseworkers_apply_is_told_as_theirs(decide):
         assert "Mary Main left in October" not in text
 
 
+def test_a_caseworkers_apply_can_carry_a_message_to_the_requester(decide):
+    told = decide(
+        MAIN_CONTACT,
+        caseworker="apply",
+        note="Mary Main left in October (rang the practice).",
+        message="We have replaced Mary Main, who has left, with your nominee.",
+    )
+
+    assert told.api["outcome"]["caseworker_message"].startswith("We have replaced Mary Main")
+    for text in told.everywhere():
+        assert "We have replaced Mary Main, who has left, with your nominee." in text
+        assert "rang the practice" not in text
+
+
 def test_a_caseworkers_correction_is_marked_beside_what_the_form_said(decide):
     told = decide(
         MISREAD,
@@ -187,7 +204,12 @@ def test_a_caseworkers_correction_is_marked_beside_what_the_form_said(decide):
 
 
 def test_a_caseworkers_rejection_shows_their_message_everywhere(decide):
-    told = decide(MAIN_CONTACT, caseworker="reject", note="Mary Main is still in post.")
+    told = decide(
+        MAIN_CONTACT,
+        caseworker="reject",
+        note="Rang the practice manager, who says Mary is still there.",  # private
+        message="Mary Main is still in post.",
+    )
 
     assert told.api["status"] == "rejected"
     assert told.api["outcome"]["caseworker_message"] == "Mary Main is still in post."
@@ -198,6 +220,7 @@ def test_a_caseworkers_rejection_shows_their_message_everywhere(decide):
         assert "checks passed" not in text
         assert not any(words in text for words in WAITING)
         assert "You do not need to do anything" not in text
+        assert "Rang the practice manager" not in text  # the note is PCSE's own
     assert f"/?corrects={told.reference}" in told.page
 
 

@@ -192,14 +192,19 @@ def test_without_a_valid_requester_email_no_mail_is_queued(service):
     assert rows(service) == []
 
 
-def test_a_caseworker_rejection_carries_the_caseworkers_note(service):
+def test_a_caseworker_rejection_carries_their_message_and_not_their_note(service):
     request = decided_request(
-        service, "rejected", decided_by="cw.jones", decision_note="The ODS code is a branch."
+        service,
+        "rejected",
+        decided_by="cw.jones",
+        decision_note="Looked it up: a branch surgery.",
+        requester_message="The ODS code is a branch.",
     )
 
     (mail,) = queue_for(service, request.id)
 
     assert "The caseworker's message to you:\n  The ODS code is a branch." in mail.body
+    assert "Looked it up" not in mail.body
 
 
 # --- the decision paths queue their mail (pipeline.conclude, review.decide_review) ----
@@ -227,11 +232,18 @@ def test_a_caseworker_decision_queues_its_outcome_mail(service):
     assert request.status == "review"
     assert checking.subject.endswith("a PCSE caseworker is checking your request")
 
-    decide_review(service.db, request.reference, decision="reject", note="Not needed", actor="cw")
+    decide_review(
+        service.db,
+        request.reference,
+        decision="reject",
+        note="Rang the practice",
+        actor="cw",
+        message="Not needed",
+    )
 
     (_, mail) = rows(service, request_id=request.id)
     assert mail.subject.endswith("your request has been rejected")
-    assert "Not needed" in mail.body
+    assert "Not needed" in mail.body and "Rang the practice" not in mail.body
 
 
 # --- sending -----------------------------------------------------------------------
