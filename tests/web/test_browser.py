@@ -476,6 +476,7 @@ def test_every_page_and_state_meets_wcag_2_2_aa_at_three_widths(
         ("/dashboard/queue", "exception_queue"),
         ("/dashboard/audit", "audit_queue"),
         ("/dashboard/directory-conflicts", "directory_conflicts_page"),
+        ("/dashboard/statistics", "statistics"),
         (f"/dashboard/requests/{by_status[Status.APPLIED]}", "detail_applied_request"),
         (f"/dashboard/requests/{by_status[Status.REJECTED]}", "detail_rejected"),
         ("/admin/tokens", "admin_tokens_page"),
