@@ -559,3 +559,95 @@ def test_a_decision_works_from_the_keyboard_and_focus_goes_to_the_error(live: Li
     assert focused(page).endswith("|visible")
     page.keyboard.press("Enter")
     expect(page.get_by_text(f"{reference} is now rejected.")).to_be_visible()
+
+
+def test_a_caseworker_claims_a_case_and_rejects_it_with_a_message_the_requester_reads(
+    live: Live, page: Page, browser: Browser
+):
+    upload(page, live, dated_today(EXISTING_ADMIN, "claimed.pdf"))
+    page.get_by_role("button", name="Upload").click()
+    reference = page.locator("[data-received] strong").first.inner_text()
+    page.get_by_role("link", name="Follow its progress").click()
+    expect(page.locator(".request-card [data-tag]")).to_have_text(
+        re.compile("caseworker", re.I), timeout=45_000
+    )
+    status_link = page.url
+
+    caseworker = browser.new_context(**CONTEXT).new_page()
+    sign_in(caseworker, live)
+    caseworker.goto(f"{live.url}/dashboard?q={reference}")
+    caseworker.get_by_role("link", name=reference).click()
+    expect(
+        caseworker.get_by_text("Check: Ask the organisation whether the holders")
+    ).to_be_visible()
+    caseworker.get_by_role("button", name="Work on this case").click()
+    expect(caseworker.get_by_text("You are working on this case")).to_be_visible()
+    caseworker.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Exception queue"
+    ).click()
+    expect(caseworker.locator("tr", has_text=reference)).to_contain_text("casey")
+
+    caseworker.get_by_role("link", name=reference).click()
+    caseworker.get_by_label("Note (required)").fill("Rang the practice manager on Tuesday.")
+    caseworker.get_by_label("Message to the requester (optional)").fill(
+        "Ian Moore is still your PL Organisation User Administrator."
+    )
+    caseworker.get_by_role("button", name="Reject").click()
+    expect(caseworker.get_by_text(f"{reference} is now rejected.")).to_be_visible()
+    caseworker.context.close()
+
+    page.goto(status_link)
+    expect(page.get_by_text("Ian Moore is still your PL Organisation")).to_be_visible()
+    assert "Rang the practice manager" not in page.content()
+    page.get_by_role("link", name=re.compile("Send a corrected form")).click()
+    expect(page.get_by_role("heading", name="Send a corrected form")).to_be_visible()
+    expect(page.locator("[data-corrects]")).to_contain_text(reference)
+
+
+def test_a_photo_named_pdf_is_answered_at_once(live: Live, page: Page):
+    page.goto(live.url + "/")
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64)
+    page.set_input_files(
+        "#files", [{"name": "form.pdf", "mimeType": "application/pdf", "buffer": jpeg}]
+    )
+    page.get_by_role("button", name="Upload").click()
+
+    expect(page.locator("[data-not-a-pdf]")).to_contain_text("JPEG")
+    expect(page.locator("[data-not-a-pdf]")).to_contain_text("scan the form as a PDF")
+
+
+def test_an_admin_manages_accounts_and_a_caseworker_changes_their_password(
+    live: Live, page: Page, browser: Browser
+):
+    create_user(live.intake.db, "sam", PASSWORD, display_name="Sam Smith")
+    sign_in(page, live, "ada")
+    page.goto(live.url + "/admin/users")
+    row = page.locator("tr", has_text="sam")
+    row.get_by_label("Role of sam").select_option("admin")
+    row.get_by_role("button", name=re.compile("Change role")).click()
+    expect(page.locator("tr", has_text="sam")).to_contain_text("Admin")
+
+    caseworker = browser.new_context(**CONTEXT).new_page()
+    sign_in(caseworker, live, "sam")
+    caseworker.get_by_role("link", name="Sam Smith").click()
+    caseworker.get_by_label("Current password").fill(PASSWORD)
+    caseworker.get_by_label("New password", exact=True).fill("a much longer new password")
+    caseworker.get_by_label("New password again").fill("a much longer new password")
+    caseworker.get_by_role("button", name="Change your password").click()
+    expect(caseworker.get_by_text(re.compile("password has been changed", re.I))).to_be_visible()
+    caseworker.context.close()
+
+
+def test_a_caseworker_exports_the_filtered_list_and_reads_the_statistics(live: Live, page: Page):
+    live.wait_until_decided()
+    sign_in(page, live)
+    page.goto(live.url + "/dashboard?status=rejected")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download as CSV")).click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("Reference,Status,")
+    assert len(lines) > 1 and all(",rejected," in line for line in lines[1:])
+
+    page.get_by_role("link", name="Statistics", exact=True).first.click()
+    expect(page.get_by_role("heading", name="Statistics")).to_be_visible()
+    expect(page.locator("table").first).to_be_visible()
