@@ -564,7 +564,10 @@ def test_a_decision_works_from_the_keyboard_and_focus_goes_to_the_error(live: Li
 def test_a_caseworker_claims_a_case_and_rejects_it_with_a_message_the_requester_reads(
     live: Live, page: Page, browser: Browser
 ):
-    upload(page, live, dated_today(EXISTING_ADMIN, "claimed.pdf"))
+    # A nominee of its own, so the case waits for a caseworker whichever test ran first.
+    someone = {"nominee_name": "Zara Quinn", "nominee_email": "zara.quinn@nhs.net"}
+    sample = dataclasses.replace(EXISTING_ADMIN, values={**EXISTING_ADMIN.values, **someone})
+    upload(page, live, dated_today(sample, "claimed.pdf"))
     page.get_by_role("button", name="Upload").click()
     reference = page.locator("[data-received] strong").first.inner_text()
     page.get_by_role("link", name="Follow its progress").click()
