@@ -2,7 +2,8 @@
 
 1. :mod:`~intake.reading.detect` checks the bytes (``NotAPdf``,
    ``PdfUnreadable``) and what pypdf makes of them;
-2. :mod:`~intake.reading.acroform` reads filled AcroForm fields, if any;
+2. :mod:`~intake.reading.acroform` reads filled AcroForm fields, if any, each
+   as its page shows it;
 3. drawn annotations (values typed in a viewer, drawn signatures, stamps)
    are flattened into their pages (:mod:`~intake.reading.visible`);
 4. :mod:`~intake.reading.pages` parses every page once with pdfplumber;
@@ -90,7 +91,7 @@ def _opened(
         page_count = detect.check_reader(reader, limits)
         if not limits.heavy:
             _fits_the_fast_lane(reader, limits)
-        acro_fields = acroform.read_fields(reader)
+        acro_fields = acroform.read_fields(reader, data)
         annotated = visible.drawn_annotation_pages(reader)
         if annotated:
             data = visible.flatten(data, annotated)
@@ -227,12 +228,15 @@ def _overlay(
 
     A filled AcroForm value wins; an empty one gives way to text printed on
     the page (a partly flattened form). A box is ticked / signed if either
-    source says so.
+    source says so. An empty box on the page does not hide a field whose
+    stored value the page does not show (read unsure, for a caseworker).
     """
     merged = dict(fields)
     for field in acro:
         current = merged.get(field.key)
         text_wins = current is not None and current.value is not None and not field.reading.value
+        if text_wins and current.value is False:
+            text_wins = field.reading.confidence >= current.confidence
         if not text_wins:
             merged[field.key] = field.reading
     return merged

@@ -169,9 +169,10 @@ def _grey(page: Any, scale: float) -> np.ndarray:
     return pixels[..., 0] if pixels.ndim == 3 else pixels
 
 
-def _text_objects(page: Any) -> list[tuple[Any, tuple[float, float, float, float]]]:
+def _text_objects(page: Any, first: int = 0) -> list[tuple[Any, tuple[float, float, float, float]]]:
     """Every text object of ``page`` (raw handles) with its bounds on the page
-    (left, bottom, right, top), through form XObjects, their matrices applied.
+    (left, bottom, right, top), through form XObjects, their matrices applied;
+    only those in the page's objects from number ``first`` on, if given.
 
     Walked with pdfium's own calls: a page holds hundreds of text objects,
     and a wrapper object for each cost more than the rest of the check.
@@ -188,7 +189,7 @@ def _text_objects(page: Any) -> list[tuple[Any, tuple[float, float, float, float
         else:
             count, get = pdfium_c.FPDFFormObj_CountObjects(form), pdfium_c.FPDFFormObj_GetObject
             parent = form
-        for index in range(count):
+        for index in range(first if form is None else 0, count):
             obj = get(parent, index)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
