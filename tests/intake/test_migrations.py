@@ -67,7 +67,8 @@ def test_a_rejections_note_already_sent_stays_what_the_requester_was_told(databa
                 text(
                     "INSERT INTO submissions (sha256, stored_name, original_filename, size_bytes, "
                     "channel, received_on, received_at, sent_at, state, attempts, heavy) VALUES "
-                    "('x', 'x', 'f.pdf', 1, 'web', '2026-11-20', '2026-11-20', '2026-11-20', 'done', 1, false)"
+                    "('x', 'x', 'f.pdf', 1, 'web', '2026-11-20', '2026-11-20', '2026-11-20', "
+                    "'done', 1, false)"
                 )
             )
             for n, (status, by) in enumerate(
