@@ -80,6 +80,21 @@ class Settings:
     mail_poll_interval_s: int = 60
     #: A message bigger than this is refused without being downloaded.
     mail_max_message_bytes: int = 50_000_000
+    #: IMAP connect and read timeout, seconds.
+    imap_timeout_s: int = 60
+    #: Raw bounds on a message's headers before they are parsed.
+    mail_max_header_bytes: int = 65_536
+    mail_max_header_line_bytes: int = 8_192
+    mail_max_encoded_words: int = 100
+    #: A message whose handling failed this many times is set aside.
+    mail_max_tries: int = 3
+    #: Refusals (replies to mail that gave no form) per hour, all senders.
+    mail_max_refusals_per_hour: int = 100
+    #: Our own receiving server's authserv-id in Authentication-Results
+    #: (RFC 8601); unset: the sender's authentication is not checked.
+    mail_authserv_id: str | None = None
+    #: Which failed methods mark a sender as forged (no reply, not kept).
+    mail_auth_fail_on: tuple[str, ...] = ("dmarc",)
     #: Base of the status links sent in acknowledgements.
     public_url: str = "http://127.0.0.1:8000"
     #: Where requesters ask about a request (the status page shows it): PCSE
@@ -171,6 +186,28 @@ class Settings:
             mail_max_message_bytes=_int(
                 env, "INTAKE_MAIL_MAX_MESSAGE_BYTES", cls.mail_max_message_bytes, minimum=1024
             ),
+            imap_timeout_s=_int(env, "INTAKE_IMAP_TIMEOUT_S", cls.imap_timeout_s, minimum=1),
+            mail_max_header_bytes=_int(
+                env, "INTAKE_MAIL_MAX_HEADER_BYTES", cls.mail_max_header_bytes, minimum=4096
+            ),
+            mail_max_header_line_bytes=_int(
+                env,
+                "INTAKE_MAIL_MAX_HEADER_LINE_BYTES",
+                cls.mail_max_header_line_bytes,
+                minimum=1000,
+            ),
+            mail_max_encoded_words=_int(
+                env, "INTAKE_MAIL_MAX_ENCODED_WORDS", cls.mail_max_encoded_words, minimum=1
+            ),
+            mail_max_tries=_int(env, "INTAKE_MAIL_MAX_TRIES", cls.mail_max_tries, minimum=1),
+            mail_max_refusals_per_hour=_int(
+                env,
+                "INTAKE_MAIL_MAX_REFUSALS_PER_HOUR",
+                cls.mail_max_refusals_per_hour,
+                minimum=0,
+            ),
+            mail_authserv_id=env.get("INTAKE_MAIL_AUTHSERV_ID", "").strip().lower() or None,
+            mail_auth_fail_on=_auth_methods(env, "INTAKE_MAIL_AUTH_FAIL_ON", cls.mail_auth_fail_on),
             public_url=env.get("INTAKE_PUBLIC_URL", cls.public_url).rstrip("/"),
             contact_email=env.get("INTAKE_CONTACT_EMAIL", cls.contact_email).strip(),
             trusted_proxies=_int(env, "INTAKE_TRUSTED_PROXIES", cls.trusted_proxies, minimum=0),
@@ -204,6 +241,16 @@ class Settings:
 
 
 _SECURITY = ("none", "starttls", "ssl")
+
+
+def _auth_methods(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    methods = tuple(m.strip().lower() for m in raw.split(",") if m.strip())
+    if not methods or not set(methods) <= {"dmarc", "spf", "dkim"}:
+        raise ConfigError(f"{name} must list some of dmarc, spf, dkim (commas), not {raw!r}")
+    return methods
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:

@@ -4,8 +4,11 @@ For each message not yet marked taken, in UID order:
 
 1. a UID already recorded under this UIDVALIDITY is only marked again (a
    poll that died after recording it);
-2. its size, arrival time and headers are fetched; a bounce is ignored, a
-   message over the size limit is refused without being downloaded;
+2. its size, arrival time and headers are fetched, the headers at most
+   their bound (``BODY.PEEK[HEADER]<0.N>``) and measured raw before they are
+   parsed; a bounce is ignored, a message whose headers are over their
+   bounds (a 10 MB Subject, an encoded-word bomb) or over the size limit is
+   refused without its body being downloaded;
 3. the message is downloaded and read with bounded work
    (:mod:`intake.ingest.message`); each PDF goes through ``accept()``, which
    commits it (the same bytes again return the first references);
@@ -18,8 +21,25 @@ For each message not yet marked taken, in UID order:
 
 A crash between 3 and 4 re-reads the message next time and ``accept()``
 answers with the same references; between 4 and 5, step 1 applies. A
-second copy of a message (same Message-ID, another UID) is recorded as a
-duplicate and not answered again.
+second copy of a message (same Message-ID, another UID, no new form) is
+recorded as a duplicate and not answered again.
+
+No poison messages: a message whose handling raises is recorded as
+``failing`` with the error and its try count, and left unmarked; fresh
+messages are taken before failing ones, so it never holds the mail behind
+it up. At :attr:`MailboxSettings.max_tries` it is recorded as ``failed``,
+marked, and its sender (when its headers can be read) told to send it
+again. Losing the server or the database mid-poll is not the message's
+fault: the poll stops and no try is counted.
+
+Replies: every message that gave a form is acknowledged with its
+references, however many the sender sends. Refusals (nothing taken) are
+the loop-prone kind: at most one per sender per hour, and
+:attr:`MailboxSettings.max_refusals_per_hour` to everyone together. When
+our own server's ``Authentication-Results`` (:mod:`intake.ingest.authresults`)
+says the From address failed authentication, nothing is sent to it at all
+and it is not kept as the forms' sender (so no outcome mail goes there
+either); the inbound record keeps the claim and the verdict.
 
 The received day of each form is the day of the message's ``Date`` header
 (Europe/London), as long as that is at most :data:`DATE_TOLERANCE` before
@@ -32,8 +52,10 @@ be theirs to move.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
+import imaplib
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -42,14 +64,17 @@ from typing import Any
 
 from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.mailbox import BaseMailBox
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from intake.config import LONDON
 from intake.db import utcnow
+from intake.ingest import authresults
+from intake.ingest.authresults import Authentication
 from intake.ingest.automated import BOUNCE
 from intake.ingest.message import (
     Attachment,
+    HeaderLimits,
     Kind,
     MailHeaders,
     MailLimits,
@@ -69,6 +94,16 @@ log = logging.getLogger(__name__)
 TAKEN_KEYWORD = "$IntakeTaken"
 DATE_TOLERANCE = dt.timedelta(days=3)
 REPLY_INTERVAL = dt.timedelta(hours=1)
+#: A message whose handling failed, waiting for its next try.
+FAILING = "failing"
+#: Headers fetched again, without the Subject, when the block is over its bound.
+_SENDER_FIELDS = (
+    "FROM MESSAGE-ID DATE RETURN-PATH CONTENT-TYPE AUTO-SUBMITTED PRECEDENCE LIST-ID "
+    "LIST-UNSUBSCRIBE LIST-POST X-AUTOREPLY X-AUTORESPOND AUTHENTICATION-RESULTS"
+)
+_NO_HEADERS = MailHeaders(None, None, "", None, None)
+#: Errors that are the server's or the database's, not the message's.
+_NOT_THE_MESSAGE = (imaplib.IMAP4.abort, OSError, OperationalError)
 
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
 _INTERNALDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
@@ -83,7 +118,7 @@ class PollResult:
     submission_ids: list[int] = field(default_factory=list)
     #: Messages recorded by an earlier poll and only marked now.
     marked_again: int = 0
-    #: Messages that hit an unexpected error; left unmarked, tried next poll.
+    #: Messages that hit an unexpected error (tried again, or set aside).
     failed: int = 0
 
 
@@ -106,18 +141,22 @@ def poll_mailbox(
     with _connected(mailbox) as mb:
         result.uidvalidity = int(mb.folder.status(mailbox.folder, ["UIDVALIDITY"])["UIDVALIDITY"])
         uids = sorted(int(uid) for uid in mb.uids(AND(no_keyword=TAKEN_KEYWORD)))
-        known = _recorded(intake, name, result.uidvalidity, uids)
+        known, failing = _recorded(intake, name, result.uidvalidity, uids)
         _mark(mb, sorted(known))
         result.marked_again = len(known)
-        for uid in [u for u in uids if u not in known][: mailbox.batch]:
+        fresh = [u for u in uids if u not in known and u not in failing]
+        for uid in (fresh + [u for u in uids if u in failing])[: mailbox.batch]:
             try:
                 outcome = _take(intake, mb, mailbox, name, result, uid, enqueue)
-            except Exception:
-                # Left unmarked and unrecorded: tried again next poll, and the
-                # messages after it are not held up.
+            except _NOT_THE_MESSAGE:
+                raise
+            except Exception as exc:
                 log.exception("mailbox %s: message UID %s could not be taken", name, uid)
                 result.failed += 1
-                continue
+                tries = failing.get(uid, 0) + 1
+                outcome = _give_up(intake, mb, mailbox, name, result, uid, exc, tries)
+                if outcome is None:
+                    continue
             if outcome is not None:
                 result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
             _mark(mb, [uid])
@@ -128,7 +167,12 @@ def poll_mailbox(
 def _connected(s: MailboxSettings) -> Iterator[BaseMailBox]:
     kinds = {"ssl": MailBox, "starttls": MailBoxStartTls, "none": MailBoxUnencrypted}
     mb = kinds[s.security](s.host, s.port, timeout=s.timeout_s)
-    mb.login(s.user, s.password, initial_folder=s.folder)
+    try:
+        mb.login(s.user, s.password, initial_folder=s.folder)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            mb.client.shutdown()
+        raise
     try:
         yield mb
     finally:
@@ -136,19 +180,101 @@ def _connected(s: MailboxSettings) -> Iterator[BaseMailBox]:
             mb.logout()
 
 
-def _recorded(intake: Intake, name: str, uidvalidity: int, uids: list[int]) -> set[int]:
-    if not uids:
-        return set()
-    with intake.db.session() as session:
-        return set(
-            session.scalars(
-                select(InboundMessage.uid).where(
+def _recorded(
+    intake: Intake, name: str, uidvalidity: int, uids: list[int]
+) -> tuple[set[int], dict[int, int]]:
+    """The UIDs recorded for good, and those failing with their try counts."""
+    known: set[int] = set()
+    failing: dict[int, int] = {}
+    for start in range(0, len(uids), 500):
+        with intake.db.session() as session:
+            rows = session.execute(
+                select(InboundMessage.uid, InboundMessage.outcome, InboundMessage.detail).where(
                     InboundMessage.mailbox == name,
                     InboundMessage.uidvalidity == uidvalidity,
-                    InboundMessage.uid.in_(uids),
+                    InboundMessage.uid.in_(uids[start : start + 500]),
                 )
+            ).all()
+        for uid, outcome, detail in rows:
+            if outcome == FAILING:
+                failing[uid] = int((detail or {}).get("tries", 1))
+            else:
+                known.add(uid)
+    return known, failing
+
+
+def _give_up(
+    intake: Intake,
+    mb: BaseMailBox,
+    mailbox: MailboxSettings,
+    name: str,
+    result: PollResult,
+    uid: int,
+    exc: Exception,
+    tries: int,
+) -> str | None:
+    """After a failed try: note it (``None``: try again later), or at
+    ``max_tries`` record the message as failed and answer its sender."""
+    error = f"{type(exc).__name__}: {exc}"[:1000]
+    if tries < mailbox.max_tries:
+        _note_try(intake, name, result.uidvalidity, uid, tries, error)
+        return None
+    try:
+        meta = _fetch_meta(mb, uid, mailbox.max_header_bytes)
+        headers = _headers(mb, uid, meta, _header_limits(mailbox)) if meta else _NO_HEADERS
+    except _NOT_THE_MESSAGE:
+        raise
+    except Exception:  # the headers may be what failed
+        headers = _NO_HEADERS
+    limit_mb = round(intake.settings.max_upload_bytes / 1e6)
+    auth = authresults.judge(headers.authentication, mailbox.authserv_id, mailbox.auth_fail_on)
+    day = received_day(None, None)
+    message = _Message(mailbox, name, result.uidvalidity, uid, headers, day, limit_mb, auth)
+    detail = {"code": "failed", "why": error, "tries": tries}
+    problem = "the email could not be read (PCSE has been told of the fault)"
+    try:
+        return message.record(intake, "failed", detail, problems=[problem])
+    except _NOT_THE_MESSAGE:
+        raise
+    except Exception:  # recorded unanswered, then
+        message.headers = _NO_HEADERS
+        return message.record(intake, "failed", detail)
+
+
+def _note_try(
+    intake: Intake, name: str, uidvalidity: int, uid: int, tries: int, error: str
+) -> None:
+    with intake.db.session() as session:
+        row = session.scalar(
+            select(InboundMessage).where(
+                InboundMessage.mailbox == name,
+                InboundMessage.uidvalidity == uidvalidity,
+                InboundMessage.uid == uid,
             )
         )
+        if row is None:
+            row = InboundMessage(mailbox=name, uidvalidity=uidvalidity, uid=uid, outcome=FAILING)
+            session.add(row)
+        row.detail = {"tries": tries, "error": error}
+
+
+def _header_limits(mailbox: MailboxSettings) -> HeaderLimits:
+    return HeaderLimits(
+        max_block_bytes=mailbox.max_header_bytes,
+        max_header_bytes=mailbox.max_header_line_bytes,
+        max_encoded_words=mailbox.max_encoded_words,
+    )
+
+
+def _headers(mb: BaseMailBox, uid: int, meta: _Meta, limits: HeaderLimits) -> MailHeaders:
+    """The headers, read within their bounds; when the block is over them,
+    the sender's headers are fetched again without the rest (a 10 MB
+    Subject may come before the From)."""
+    headers = read_headers(meta.header, limits)
+    if not headers.too_large:
+        return headers
+    fields = _fetch_part(mb, uid, f"HEADER.FIELDS ({_SENDER_FIELDS})", limits.max_block_bytes)
+    return dataclasses.replace(read_headers(fields, limits), too_large=headers.too_large)
 
 
 def _mark(mb: BaseMailBox, uids: list[int]) -> None:
@@ -170,15 +296,21 @@ def _take(
     uid: int,
     enqueue: Callable[[int], None] | None,
 ) -> str | None:
-    meta = _fetch_meta(mb, uid)
+    header_limits = _header_limits(mailbox)
+    meta = _fetch_meta(mb, uid, header_limits.max_block_bytes)
     if meta is None:  # deleted meanwhile
         return None
-    headers = read_headers(meta.header)
+    headers = _headers(mb, uid, meta, header_limits)
     received_on = received_day(headers.sent_at, meta.arrived)
     limit_mb = round(intake.settings.max_upload_bytes / 1e6)
-    message = _Message(mailbox, name, result.uidvalidity, uid, headers, received_on, limit_mb)
+    auth = authresults.judge(headers.authentication, mailbox.authserv_id, mailbox.auth_fail_on)
+    message = _Message(mailbox, name, result.uidvalidity, uid, headers, received_on, limit_mb, auth)
     if headers.automated == BOUNCE:
         return message.record(intake, "ignored", {"why": "a bounce (delivery report)"})
+    if headers.too_large:
+        problem = f"{headers.too_large}, more than any email PCSE takes"
+        detail = {"code": "headers_too_large", "why": headers.too_large}
+        return message.record(intake, "refused", detail, problems=[problem])
     if meta.size > mailbox.max_message_bytes:
         problem = (
             f"the email is {meta.size / 1e6:.1f} MB; the largest email PCSE takes is "
@@ -186,7 +318,9 @@ def _take(
         )
         return message.record(intake, "refused", {"why": problem}, problems=[problem])
     raw = _fetch_body(mb, uid)
-    limits = MailLimits(max_attachment_bytes=intake.settings.max_upload_bytes)
+    limits = MailLimits(
+        max_attachment_bytes=intake.settings.max_upload_bytes, headers=header_limits
+    )
     try:
         attachments = read_attachments(raw, limits)
     except MalformedMail as exc:
@@ -217,9 +351,12 @@ class _Message:
         headers: MailHeaders,
         received_on: dt.date,
         limit_mb: int,
+        auth: Authentication,
     ) -> None:
         self.mailbox, self.name, self.uidvalidity, self.uid = mailbox, name, uidvalidity, uid
         self.headers, self.received_on = headers, received_on
+        #: Our server's verdict on the From address.
+        self.auth = auth
         #: The attachment size limit, for the refusal's advice.
         self.limit_mb = limit_mb
         self.taken: list[texts.Taken] = []
@@ -244,7 +381,7 @@ class _Message:
                 filename=attachment.filename,
                 channel="email",
                 received_on=self.received_on,
-                sender=self.headers.sender,
+                sender=self.sender,
                 after_commit=enqueue,
             )
         except UploadRejected as exc:
@@ -259,6 +396,11 @@ class _Message:
             texts.Taken(attachment.filename, accepted.references, url, accepted.duplicate)
         )
 
+    @property
+    def sender(self) -> str | None:
+        """The From address, unless our server says it is forged."""
+        return None if self.auth.verdict == authresults.FAILED else self.headers.sender
+
     def record(self, intake: Intake, outcome: str, detail: dict, problems=None) -> str:
         """The inbound row and the reply, in one transaction; returns the outcome."""
         h = self.headers
@@ -267,18 +409,39 @@ class _Message:
             "received_on": self.received_on.isoformat(),
             "attachments": self.files,
             **({"automated": h.automated} if h.automated else {}),
+            "authentication": self.auth.as_detail(),
         }
         try:
             with intake.db.session() as session:
+                tried = session.scalar(
+                    select(InboundMessage).where(
+                        InboundMessage.mailbox == self.name,
+                        InboundMessage.uidvalidity == self.uidvalidity,
+                        InboundMessage.uid == self.uid,
+                        InboundMessage.outcome == FAILING,
+                    )
+                )
+                if tried is not None:
+                    detail["earlier_failures"] = tried.detail
+                    session.execute(delete(InboundMessage).where(InboundMessage.id == tried.id))
                 earlier = None
                 if h.message_id:
                     earlier = session.scalar(
-                        select(InboundMessage.id).where(InboundMessage.message_id == h.message_id)
+                        select(InboundMessage.id).where(
+                            InboundMessage.message_id == h.message_id,
+                            InboundMessage.outcome != FAILING,
+                        )
                     )
+                # A copy adds no new form; another message reusing the
+                # Message-ID that does is answered as itself.
+                copy = earlier is not None and not any(not t.duplicate for t in self.taken)
                 if earlier is not None:
-                    outcome = "duplicate" if outcome != "error" else outcome
                     detail["duplicate_of"] = earlier
-                detail["reply"] = self._reply(session, problems, duplicate=earlier is not None)
+                if copy:
+                    outcome = "duplicate" if outcome not in ("error", "failed") else outcome
+                detail["reply"] = self._reply(
+                    session, problems, duplicate=copy, reused_id=earlier is not None
+                )
                 session.add(
                     InboundMessage(
                         mailbox=self.name,
@@ -297,38 +460,33 @@ class _Message:
             log.info("mailbox %s: UID %s was recorded by another poll", self.name, self.uid)
         return outcome
 
-    def _reply(self, session, problems, *, duplicate: bool) -> str:
+    def _reply(self, session, problems, *, duplicate: bool, reused_id: bool = False) -> str:
         """Queue the reply, if one is due; returns what happened, for the record."""
         h = self.headers
         if h.automated:
             return f"none: automated mail ({h.automated})"
         if not h.sender:
             return "none: no usable sender address"
+        if self.auth.verdict == authresults.FAILED:
+            return "none: our mail server says the sender's address is forged"
         if h.sender in {a.lower() for a in self.mailbox.own_addresses}:
             return "none: sent by this service"
         if duplicate:
             return "none: a copy of a message already answered"
-        since = utcnow() - REPLY_INTERVAL
-        recent = session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(
-                OutboxMessage.to_addr == h.sender,
-                OutboxMessage.kind.in_(outbox.REPLY_KINDS),
-                OutboxMessage.created_at >= since,
-            )
-        )
-        if recent:
-            return "none: this sender had a reply in the last hour"
         if self.taken:
             kind = outbox.ACKNOWLEDGEMENT
             subject, body = texts.acknowledgement(
                 h.subject, self.received_on, self.taken, self.not_taken
             )
         else:
+            limited = self._refusal_limited(session, h.sender)
+            if limited:
+                return limited
             kind = outbox.REFUSAL
             subject, body = texts.refusal(h.subject, problems or [], self.limit_mb)
-        identity = h.message_id or f"{self.name}:{self.uidvalidity}:{self.uid}"
+        identity = f"{self.name}:{self.uidvalidity}:{self.uid}"
+        if h.message_id and not reused_id:
+            identity = h.message_id
         row = outbox.queue(
             session,
             dedupe_key=f"reply:{hashlib.sha256(identity.encode()).hexdigest()}",
@@ -339,6 +497,20 @@ class _Message:
             in_reply_to=h.message_id,
         )
         return kind if row is not None else "none: already answered"
+
+    def _refusal_limited(self, session, sender: str) -> str:
+        """Why no refusal may go now (one a sender an hour, and a cap on all
+        senders together), or ``""``."""
+        since = utcnow() - REPLY_INTERVAL
+        recent = select(func.count()).select_from(OutboxMessage)
+        recent = recent.where(
+            OutboxMessage.kind == outbox.REFUSAL, OutboxMessage.created_at >= since
+        )
+        if session.scalar(recent.where(OutboxMessage.to_addr == sender)):
+            return "none: this sender had a refusal in the last hour"
+        if session.scalar(recent) >= self.mailbox.max_refusals_per_hour:
+            return "none: the hourly limit on refusals to all senders was reached"
+        return ""
 
 
 def received_day(sent_at: dt.datetime | None, arrived: dt.datetime | None) -> dt.date:
@@ -354,14 +526,19 @@ def received_day(sent_at: dt.datetime | None, arrived: dt.datetime | None) -> dt
     arrived_day = (arrived or utcnow()).astimezone(LONDON).date()
     if sent_at is None:
         return arrived_day
-    claimed = sent_at.astimezone(LONDON).date()
+    try:
+        claimed = sent_at.astimezone(LONDON).date()
+    except (OverflowError, ValueError):  # a Date no clock can show
+        return arrived_day
     if arrived_day - DATE_TOLERANCE <= claimed <= arrived_day:
         return claimed
     return arrived_day
 
 
-def _fetch_meta(mb: BaseMailBox, uid: int) -> _Meta | None:
-    status, data = mb.client.uid("FETCH", str(uid), "(RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER])")
+def _fetch_meta(mb: BaseMailBox, uid: int, header_limit: int) -> _Meta | None:
+    """Size, arrival and the header block's first ``header_limit + 1`` bytes."""
+    items = f"(RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER]<0.{header_limit + 1}>)"
+    status, data = mb.client.uid("FETCH", str(uid), items)
     if status != "OK":
         raise RuntimeError(f"FETCH {uid} failed: {data!r}")
     header, text = b"", b""
@@ -375,6 +552,16 @@ def _fetch_meta(mb: BaseMailBox, uid: int) -> _Meta | None:
     if size is None:
         return None
     return _Meta(int(size.group(1)), _internaldate(text), header)
+
+
+def _fetch_part(mb: BaseMailBox, uid: int, section: str, limit: int) -> bytes:
+    status, data = mb.client.uid("FETCH", str(uid), f"(BODY.PEEK[{section}]<0.{limit + 1}>)")
+    if status != "OK":
+        raise RuntimeError(f"FETCH {uid} failed: {data!r}")
+    for item in data:
+        if isinstance(item, tuple):
+            return item[1]
+    return b""
 
 
 def _fetch_body(mb: BaseMailBox, uid: int) -> bytes:

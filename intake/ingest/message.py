@@ -1,7 +1,14 @@
 """One raw message to what intake needs from it, with bounded work.
 
 The caller has already refused messages over the size limit (from the
-server's RFC822.SIZE, before downloading). Here a cheap scan of the bytes
+server's RFC822.SIZE, before downloading). Python's email parser has no
+bound of its own on header work (its cost grows far faster than a header,
+above all with RFC 2047 encoded-words), so headers are measured raw first
+(:func:`header_problem`, :class:`HeaderLimits`): a header block over its
+size, one header over its size, or more encoded-words than a real message
+carries makes the message :class:`MalformedMail` before any header of it is
+parsed, and :func:`read_headers` parses only the headers it needs, each
+within its bound, so the sender can still be answered. A cheap scan of the bytes
 refuses a message with too many parts before the parser sees it, the parse
 itself is guarded against nesting deep enough to exhaust the stack, and the
 walk over the parts stops at :attr:`MailLimits.max_parts` parts or
@@ -49,12 +56,25 @@ _ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/x-
 
 
 @dataclass(frozen=True)
+class HeaderLimits:
+    """How big headers may be before the parser sees them (raw bytes)."""
+
+    #: The whole header block of the message (or of one part).
+    max_block_bytes: int = 65_536
+    #: One header, unfolded (name, value and its continuation lines).
+    max_header_bytes: int = 8_192
+    #: RFC 2047 encoded-words (``=?charset?Q?...?=``) in one header block.
+    max_encoded_words: int = 100
+
+
+@dataclass(frozen=True)
 class MailLimits:
     """How much work one message may cause."""
 
     max_attachment_bytes: int = 20_000_000
     max_parts: int = 500
     max_depth: int = 20
+    headers: HeaderLimits = HeaderLimits()
 
 
 class Kind(enum.StrEnum):
@@ -89,6 +109,10 @@ class MailHeaders:
     sent_at: dt.datetime | None
     #: ``bounce``, ``auto-reply``, ``list`` or ``None`` (see :mod:`intake.ingest.automated`).
     automated: str | None
+    #: Every ``Authentication-Results`` header, raw, topmost first (RFC 8601).
+    authentication: tuple[str, ...] = ()
+    #: Why the headers were over their bounds (plain English), or ``""``.
+    too_large: str = ""
 
 
 class MalformedMail(Exception):
@@ -100,9 +124,102 @@ class MalformedMail(Exception):
         self.message = message
 
 
-def read_headers(raw: bytes) -> MailHeaders:
-    """The headers of a message (``raw`` may be the header block alone)."""
-    msg = BytesHeaderParser(policy=policy.default).parsebytes(raw)
+#: The only headers :func:`read_headers` parses (lower case).
+_WANTED = frozenset(
+    {
+        "from",
+        "subject",
+        "date",
+        "message-id",
+        "return-path",
+        "content-type",
+        "auto-submitted",
+        "precedence",
+        "list-id",
+        "list-unsubscribe",
+        "list-post",
+        "x-autoreply",
+        "x-autorespond",
+        "authentication-results",
+    }
+)
+_ENCODED_WORD = re.compile(rb"=\?[^?\s]{1,75}\?[bBqQ]\?", re.ASCII)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def header_block(raw: bytes, limit: int) -> bytes:
+    r"""The header block of ``raw`` (a whole message or the header alone),
+    at most ``limit + 1`` bytes, so an endless header is never copied whole.
+
+    >>> header_block(b"Subject: a\r\n\r\nbody", 100)
+    b'Subject: a\r\n\r\n'
+    """
+    found = _HEADER_END.search(raw, 0, limit + 4)
+    return raw[: found.end()] if found else raw[: limit + 1]
+
+
+def unfolded_headers(block: bytes) -> Iterator[tuple[bytes, bytes]]:
+    r"""``(lower-case name, raw header with its continuation lines)`` for each
+    header of a raw block; the block's size bounds the work.
+
+    >>> list(unfolded_headers(b"Subject: a\r\n b\r\nFrom: x@y.org\r\n\r\n"))
+    [(b'subject', b'Subject: a\r\n b\r\n'), (b'from', b'From: x@y.org\r\n')]
+    """
+    name, lines = b"", []
+    for line in block.splitlines(keepends=True):
+        if line in (b"\r\n", b"\n"):
+            break
+        if line[:1] in (b" ", b"\t") and lines:
+            lines.append(line)
+            continue
+        if lines:
+            yield name, b"".join(lines)
+        name, lines = line.split(b":", 1)[0].strip().lower(), [line]
+    if lines:
+        yield name, b"".join(lines)
+
+
+def header_problem(block: bytes, limits: HeaderLimits) -> str:
+    r"""Why a raw header block is over its bounds, in plain English, or ``""``.
+
+    >>> header_problem(b"Subject: " + b"x" * 9000 + b"\r\n\r\n", HeaderLimits())
+    "the email's Subject header is over 8 KB"
+    >>> header_problem(b"Subject: " + b"=?utf-8?q?a?= " * 101 + b"\r\n\r\n", HeaderLimits())
+    "the email's headers hold over 100 encoded words"
+    >>> header_problem(b"Subject: hello\r\n\r\n", HeaderLimits())
+    ''
+    """
+    if len(block) > limits.max_block_bytes:
+        return f"the email's headers are over {limits.max_block_bytes // 1024} KB"
+    for name, value in unfolded_headers(block):
+        if len(value) > limits.max_header_bytes:
+            shown = _text(name.decode("ascii", "replace").title(), 40) or "a"
+            return f"the email's {shown} header is over {limits.max_header_bytes // 1024} KB"
+    if len(_ENCODED_WORD.findall(block)) > limits.max_encoded_words:
+        return f"the email's headers hold over {limits.max_encoded_words} encoded words"
+    return ""
+
+
+def read_headers(raw: bytes, limits: HeaderLimits | None = None) -> MailHeaders:
+    """The headers of a message (``raw`` may be the header block alone, or
+    its first bytes).
+
+    Only the headers intake uses are parsed, each within its bound (one over
+    it, or one holding more encoded-words than the whole block may, is left
+    out), so a hostile header costs bounded work; ``too_large`` says when
+    the block as a whole was over its bounds.
+    """
+    limits = limits or HeaderLimits()
+    block = header_block(raw, limits.max_block_bytes)
+    kept, words = [], 0
+    for name, value in unfolded_headers(block[: limits.max_block_bytes]):
+        if name.decode("ascii", "replace") not in _WANTED or len(value) > limits.max_header_bytes:
+            continue
+        count = len(_ENCODED_WORD.findall(value))
+        if words + count <= limits.max_encoded_words:
+            kept.append(value)
+            words += count
+    msg = BytesHeaderParser(policy=policy.default).parsebytes(b"".join(kept) + b"\r\n")
 
     def header(name: str) -> str:
         return _header(msg, name)
@@ -114,14 +231,20 @@ def read_headers(raw: bytes) -> MailHeaders:
         subject=_text(header("Subject"), 200),
         sent_at=_date(header("Date")),
         automated=automated_kind(header, sender),
+        authentication=_all(msg, "Authentication-Results"),
+        too_large=header_problem(block, limits),
     )
 
 
 def read_attachments(raw: bytes, limits: MailLimits) -> tuple[Attachment, ...]:
     """Every attached file of a message, judged by its bytes.
 
-    Raises :class:`MalformedMail` when the message is too complex or broken.
+    Raises :class:`MalformedMail` when the message is too complex or broken,
+    or when its headers (or a part's) are over :attr:`MailLimits.headers`.
     """
+    problem = header_problem(header_block(raw, limits.headers.max_block_bytes), limits.headers)
+    if problem:
+        raise MalformedMail("headers_too_large", problem)
     if raw.count(b"\n--") > 2 * limits.max_parts or (
         len(_BOUNDARY.findall(raw)) > limits.max_parts
     ):
@@ -176,6 +299,7 @@ def _leaves(msg: Message, limits: MailLimits) -> Iterator[Message]:
 
 
 def _attachment(part: Message, number: int, limits: MailLimits) -> Attachment | None:
+    _check_part_headers(part, limits.headers)
     content_type = part.get_content_type()
     disposition = part.get_content_disposition()
     filename = _filename(part) or ""
@@ -201,6 +325,26 @@ def _attachment(part: Message, number: int, limits: MailLimits) -> Attachment | 
         why = "zip files are not opened; attach the PDF forms themselves"
         return Attachment(name, Kind.ZIP, len(data), why)
     return Attachment(name, Kind.NOT_PDF, len(data), describe(data))
+
+
+def _check_part_headers(part: Message, limits: HeaderLimits) -> None:
+    """A part's headers measured raw (``raw_items`` parses nothing) before
+    any of them is read."""
+    total, words = 0, 0
+    for name, value in part.raw_items():
+        size = len(name) + len(value) + 2
+        total += size
+        words += len(_ENCODED_WORD.findall(value.encode("utf-8", "surrogateescape")))
+        if size > limits.max_header_bytes or total > limits.max_block_bytes:
+            raise MalformedMail(
+                "headers_too_large",
+                f"an attachment's headers are over {limits.max_header_bytes // 1024} KB",
+            )
+    if words > limits.max_encoded_words:
+        raise MalformedMail(
+            "headers_too_large",
+            f"an attachment's headers hold over {limits.max_encoded_words} encoded words",
+        )
 
 
 looks_like_pdf = detect.looks_like_pdf  # the reader's own rule
@@ -247,15 +391,31 @@ def _header(msg: Message | EmailMessage, name: str) -> str:
         return ""
 
 
+def _all(msg: Message, name: str) -> tuple[str, ...]:
+    try:
+        return tuple(_text(str(v), 2000) for v in msg.get_all(name) or ())
+    except Exception:  # as _header
+        return ()
+
+
 def _date(value: str) -> dt.datetime | None:
-    """The Date header as an aware datetime, or ``None`` when it is missing or garbage."""
+    """The Date header as an aware datetime, or ``None`` when it is missing,
+    garbage or out of range (a year no clock can turn into a local day).
+
+    >>> _date("Fri, 31 Dec 9999 23:59:59 -1200") is None
+    True
+    >>> _date("Fri, 20 Nov 2026 10:30:00 +9959") is None
+    True
+    """
     if not value.strip():
         return None
     try:
         when = parsedate_to_datetime(value)
+        when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+        when.astimezone(dt.UTC)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    return when if 1900 <= when.year <= 2200 else None
 
 
 def _text(value: str, limit: int) -> str:

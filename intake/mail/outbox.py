@@ -132,9 +132,11 @@ def queue_outcome_mail(session: Session, request: Request) -> list[OutboxMessage
     its own, made here (links are kept hashed, so the upload's link cannot
     be sent again). When applied, the nominee is told too, unless the nominee
     is the requester (one mail then); the nominee's mail has no link. Addresses
-    come from the form, never from whoever emailed it; a form without a valid
-    requester email gets no requester mail (its status link still shows the
-    outcome). Other statuses queue nothing. The audit trail records each mail
+    come from the form; only when the form gives no valid requester email
+    (an unreadable file, for one) does the requester's mail go to whoever
+    emailed the form in (the submission's sender, which the mailbox keeps
+    only when our mail server did not find it forged), so someone is always
+    told. Other statuses queue nothing. The audit trail records each mail
     when it is sent (or given up on), not here.
     """
     status = request.status
@@ -143,6 +145,9 @@ def queue_outcome_mail(session: Session, request: Request) -> list[OutboxMessage
     fields = dict(request.fields or {})
     reference = request.reference or f"request {request.id}"
     requester = plain_address(request.requester_email or fields.get("requester_email") or "")
+    to_sender = False
+    if not requester and request.submission is not None and request.submission.sender:
+        requester, to_sender = plain_address(request.submission.sender), True
     nominee = plain_address(request.nominee_email or fields.get("nominee_email") or "")
     queued: list[OutboxMessage] = []
     key = f"outcome:{request.id}:{status}:requester"
@@ -150,7 +155,9 @@ def queue_outcome_mail(session: Session, request: Request) -> list[OutboxMessage
         session.flush()
         told = tell(request, corrections_of(session, request))
         token = add_status_link(session, request.submission_id)
-        subject, body = texts.outcome_for_requester(told, fields, status_link(token))
+        subject, body = texts.outcome_for_requester(
+            told, fields, status_link(token), to_sender=to_sender
+        )
         row = queue(
             session,
             dedupe_key=key,

@@ -29,6 +29,20 @@ class MailboxSettings:
     public_url: str = "http://127.0.0.1:8000"
     #: The service's own addresses: mail from them is never answered (no loops).
     own_addresses: tuple[str, ...] = ()
+    #: Raw bounds on headers, before any parser sees them (see
+    #: :class:`intake.ingest.message.HeaderLimits`).
+    max_header_bytes: int = 65_536
+    max_header_line_bytes: int = 8_192
+    max_encoded_words: int = 100
+    #: A message whose handling failed this many times is set aside.
+    max_tries: int = 3
+    #: Refusals per hour to all senders together (acknowledgements of forms
+    #: are never limited).
+    max_refusals_per_hour: int = 100
+    #: Our receiving server's authserv-id (RFC 8601); ``None``: not checked.
+    authserv_id: str | None = None
+    #: Failed methods that mark the From address as forged.
+    auth_fail_on: tuple[str, ...] = ("dmarc",)
 
     def __post_init__(self) -> None:
         if self.security not in SECURITY:
@@ -65,9 +79,17 @@ def mailbox_settings(settings: Settings) -> MailboxSettings | None:
         password=settings.imap_password,
         folder=settings.imap_folder,
         security=settings.imap_security,
+        timeout_s=float(settings.imap_timeout_s),
         max_message_bytes=settings.mail_max_message_bytes,
         public_url=settings.public_url,
         own_addresses=(settings.mail_from,),
+        max_header_bytes=settings.mail_max_header_bytes,
+        max_header_line_bytes=settings.mail_max_header_line_bytes,
+        max_encoded_words=settings.mail_max_encoded_words,
+        max_tries=settings.mail_max_tries,
+        max_refusals_per_hour=settings.mail_max_refusals_per_hour,
+        authserv_id=settings.mail_authserv_id,
+        auth_fail_on=settings.mail_auth_fail_on,
     )
 
 

@@ -109,11 +109,13 @@ def refusal(subject: str, problems: Sequence[str], limit_mb: int) -> tuple[str, 
 
 
 def outcome_for_requester(
-    told: Told, fields: Mapping[str, Any], status_url: str
+    told: Told, fields: Mapping[str, Any], status_url: str, *, to_sender: bool = False
 ) -> tuple[str, str]:
     """The mail to the requester named on the form: the outcome, or that a
     caseworker is checking the request; its words are the status page's
     (:func:`intake.submissions.outcome.tell`), with the status link.
+    ``to_sender``: it goes to whoever emailed the form in, because the form
+    gives no requester email PCSE could use (the mail says so).
 
     >>> from intake.submissions.models import Request
     >>> from intake.submissions.outcome import tell
@@ -131,6 +133,12 @@ def outcome_for_requester(
         "review": f"{reference}: a PCSE caseworker is checking your request",
     }.get(told.status, f"{reference}: {told.tag}")
     lines = [f"{told.headline} Reference: {reference}.", "", _what(fields), ""]
+    if to_sender:
+        lines[2:2] = [
+            "You are getting this because you emailed the form to PCSE and PCSE could not "
+            "read a requester email address on it.",
+            "",
+        ]
     lines += list(told.next_steps)
     if told.caseworker_message:
         lines += ["", "The caseworker's message to you:", f"  {_own(told.caseworker_message)}"]

@@ -117,19 +117,23 @@ def test_a_second_copy_of_a_message_is_recorded_but_not_answered_again(
     assert len(replies(intake)) == 1
 
 
-def test_a_sender_gets_at_most_one_reply_an_hour(intake, imap_server, mailbox):
+def test_every_form_is_acknowledged_but_a_sender_gets_one_refusal_an_hour(
+    intake, imap_server, mailbox
+):
     imap_server.append(mailbox, mail(pdf_bytes_attachment("1"), subject="one"), WHEN)
     imap_server.append(mailbox, mail(pdf_bytes_attachment("2"), subject="two"), WHEN)
     imap_server.append(mailbox, mail(subject="three"), WHEN)
+    imap_server.append(mailbox, mail(subject="four"), WHEN)
 
     result = poll_mailbox(intake, mailbox, enqueue=None)
 
-    assert result.outcomes == {"taken": 2, "refused": 1}
-    assert len(replies(intake)) == 1
+    assert result.outcomes == {"taken": 2, "refused": 2}
     records = inbound(intake)
     assert records["one"].detail["reply"] == "acknowledgement"
-    assert records["two"].detail["reply"] == "none: this sender had a reply in the last hour"
-    assert records["three"].detail["reply"] == "none: this sender had a reply in the last hour"
+    assert records["two"].detail["reply"] == "acknowledgement"
+    assert records["three"].detail["reply"] == "refusal"
+    assert records["four"].detail["reply"] == "none: this sender had a refusal in the last hour"
+    assert [r.kind for r in replies(intake)] == ["acknowledgement", "acknowledgement", "refusal"]
 
 
 def test_no_reply_goes_to_the_service_itself_or_to_an_unusable_sender(intake, imap_server, mailbox):
