@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,24 @@ class AuditEvent(Base):
     )
 
 
+#: Who is acting in this context, when they signed in through an identity
+#: provider: (username, issuer, subject). Set by the web layer for each
+#: request of such an account (see :func:`acting_as`).
+_identity: ContextVar[tuple[str, str, str] | None] = ContextVar("audit_identity", default=None)
+
+
+def acting_as(username: str, issuer: str, subject: str) -> Token:
+    """Until reset with the returned token, every event this account records
+    also carries its identity provider's issuer and subject
+    (``identity_issuer``, ``identity_subject`` in the detail)."""
+    return _identity.set((username, issuer, subject))
+
+
+def stop_acting(token: Token) -> None:
+    """Undo :func:`acting_as`."""
+    _identity.reset(token)
+
+
 def record(
     session: Session,
     event: str,
@@ -53,7 +72,12 @@ def record(
     request_id: int | None = None,
     **detail: Any,
 ) -> AuditEvent:
-    """Add one audit event to the session's transaction (it commits with it)."""
+    """Add one audit event to the session's transaction (it commits with it).
+    An event by an account that signed in through an identity provider
+    records that identity too (see :func:`acting_as`)."""
+    identity = _identity.get()
+    if identity is not None and identity[0] == actor and "identity_subject" not in detail:
+        detail = {**detail, "identity_issuer": identity[1], "identity_subject": identity[2]}
     entry = AuditEvent(
         event=event,
         actor=actor,

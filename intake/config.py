@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 #: PCSE's clock: the day a form was received is a day in London.
@@ -20,6 +21,45 @@ LONDON = ZoneInfo("Europe/London")
 
 class ConfigError(ValueError):
     """A configuration value is missing or malformed."""
+
+
+#: The service's roles an identity provider's claim can grant.
+OIDC_ROLES = ("caseworker", "admin")
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """Sign-in through an OpenID Connect provider (``INTAKE_OIDC_*``)."""
+
+    issuer: str
+    client_id: str
+    client_secret: str
+    #: The provider's discovery document (default: the issuer's
+    #: ``/.well-known/openid-configuration``).
+    metadata_url: str
+    scopes: str = "openid profile email"
+    #: Assurance levels the provider may send, weakest first, and the weakest
+    #: this service accepts (``None``: any, or none at all).
+    acr_levels: tuple[str, ...] = ()
+    min_acr: str | None = None
+    #: The claim that carries the person's roles; ``a.b`` reads ``b`` from
+    #: each object in the list (or the object) ``a``.
+    role_claim: str = "roles"
+    #: Claim value -> the service's role.
+    role_values: tuple[tuple[str, str], ...] = ()
+    #: The button's words on the sign-in page.
+    label: str = "Sign in with your NHS account"
+    #: Whether the service's own username-and-password sign-in stays open.
+    local_login: bool = True
+    #: Seconds of clock difference allowed when checking the ID token's times.
+    leeway_s: int = 60
+
+    @property
+    def accepted_acr(self) -> tuple[str, ...]:
+        """The ``acr`` values good enough to sign in (empty: any)."""
+        if self.min_acr is None:
+            return ()
+        return self.acr_levels[self.acr_levels.index(self.min_acr) :]
 
 
 @dataclass(frozen=True)
@@ -106,6 +146,8 @@ class Settings:
     #: The watched folder (unset: none).
     watch_dir: Path | None = None
     watch_interval_s: int = 5
+    #: Sign-in through an identity provider (unset: local accounts only).
+    oidc: OidcSettings | None = None
 
     @property
     def files_dir(self) -> Path:
@@ -215,6 +257,7 @@ class Settings:
             if "INTAKE_WATCH_DIR" in env
             else None,
             watch_interval_s=_int(env, "INTAKE_WATCH_INTERVAL_S", cls.watch_interval_s, minimum=1),
+            oidc=_oidc(env),
         )
         if not settings.public_url.startswith(("http://", "https://")):
             raise ConfigError(
@@ -241,6 +284,86 @@ class Settings:
 
 
 _SECURITY = ("none", "starttls", "ssl")
+
+
+def _oidc(env: Mapping[str, str]) -> OidcSettings | None:
+    """The ``INTAKE_OIDC_*`` settings, or ``None`` when none is set."""
+    if not any(name.startswith("INTAKE_OIDC_") for name in env):
+        return None
+    missing = [
+        name
+        for name in ("INTAKE_OIDC_ISSUER", "INTAKE_OIDC_CLIENT_ID", "INTAKE_OIDC_CLIENT_SECRET")
+        if name not in env
+    ]
+    if missing:
+        raise ConfigError(f"OpenID Connect sign-in needs {', '.join(missing)} as well")
+    issuer = env["INTAKE_OIDC_ISSUER"].strip()
+    metadata_url = env.get(
+        "INTAKE_OIDC_METADATA_URL", issuer.rstrip("/") + "/.well-known/openid-configuration"
+    ).strip()
+    for name, url in (("INTAKE_OIDC_ISSUER", issuer), ("INTAKE_OIDC_METADATA_URL", metadata_url)):
+        _check_provider_url(name, url)
+    scopes = " ".join(env.get("INTAKE_OIDC_SCOPES", OidcSettings.scopes).split())
+    if "openid" not in scopes.split():
+        raise ConfigError(f"INTAKE_OIDC_SCOPES must include openid, not {scopes!r}")
+    acr_levels = _list(env.get("INTAKE_OIDC_ACR_LEVELS", ""))
+    min_acr = env.get("INTAKE_OIDC_MIN_ACR", "").strip() or None
+    if min_acr is not None and not acr_levels:
+        acr_levels = (min_acr,)
+    if min_acr is not None and min_acr not in acr_levels:
+        raise ConfigError(
+            f"INTAKE_OIDC_MIN_ACR {min_acr!r} must be one of INTAKE_OIDC_ACR_LEVELS "
+            f"({', '.join(acr_levels)})"
+        )
+    role_values = _role_values(env.get("INTAKE_OIDC_ROLE_VALUES", ""))
+    local = env.get("INTAKE_OIDC_LOCAL_LOGIN", "on").strip().lower()
+    if local not in ("on", "off"):
+        raise ConfigError(f"INTAKE_OIDC_LOCAL_LOGIN must be on or off, not {local!r}")
+    return OidcSettings(
+        issuer=issuer,
+        client_id=env["INTAKE_OIDC_CLIENT_ID"].strip(),
+        client_secret=env["INTAKE_OIDC_CLIENT_SECRET"],
+        metadata_url=metadata_url,
+        scopes=scopes,
+        acr_levels=acr_levels,
+        min_acr=min_acr,
+        role_claim=env.get("INTAKE_OIDC_ROLE_CLAIM", OidcSettings.role_claim).strip(),
+        role_values=role_values,
+        label=env.get("INTAKE_OIDC_LABEL", OidcSettings.label).strip(),
+        local_login=local == "on",
+        leeway_s=_int(env, "INTAKE_OIDC_LEEWAY_S", OidcSettings.leeway_s, minimum=0, maximum=300),
+    )
+
+
+def _check_provider_url(name: str, url: str) -> None:
+    """https, or http only to this machine (a provider run for tests)."""
+    parts = urlsplit(url)
+    local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if not parts.hostname or not (parts.scheme == "https" or local):
+        raise ConfigError(f"{name} must be an https:// URL, not {url!r}")
+
+
+def _list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+def _role_values(raw: str) -> tuple[tuple[str, str], ...]:
+    """``admin=pcse-admin,caseworker=pcse-caseworker`` -> claim value to role."""
+    pairs = []
+    for item in _list(raw):
+        role, sep, value = (part.strip() for part in item.partition("="))
+        if not sep or not value or role not in OIDC_ROLES:
+            raise ConfigError(
+                "INTAKE_OIDC_ROLE_VALUES must be role=claim value pairs separated by commas, "
+                f"each role one of {', '.join(OIDC_ROLES)}, not {item!r}"
+            )
+        pairs.append((value, role))
+    if not pairs:
+        raise ConfigError(
+            "INTAKE_OIDC_ROLE_VALUES must say which claim values make a caseworker or an admin, "
+            "e.g. admin=pcse-admin,caseworker=pcse-caseworker"
+        )
+    return tuple(pairs)
 
 
 def _auth_methods(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:

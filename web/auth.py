@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -25,7 +26,7 @@ from wtforms.validators import DataRequired
 from intake import audit
 from intake.accounts.models import User
 from intake.accounts.services import authenticate, end_sessions
-from web import limits
+from web import limits, oidc
 from web.limits import limiter
 
 bp = Blueprint("auth", __name__)
@@ -46,6 +47,9 @@ class Caseworker(UserMixin):
         self.username = user.username
         self.display_name = user.display_name
         self.role = user.role
+        #: (issuer, subject) for an account that signs in through an
+        #: identity provider; its actions carry them in the audit trail.
+        self.identity = (user.oidc_issuer, user.oidc_subject) if user.oidc_subject else None
 
     @property
     def is_admin(self) -> bool:
@@ -61,7 +65,16 @@ def _load_user(session_id: str) -> Caseworker | None:
         user = session.get(User, int(user_id))
         if user is None or not user.active or user.session_version != int(version):
             return None
-        return Caseworker(user)
+        caseworker = Caseworker(user)
+    if caseworker.identity is not None:
+        g.audit_identity = audit.acting_as(caseworker.username, *caseworker.identity)
+    return caseworker
+
+
+def _stop_acting(_error: BaseException | None) -> None:
+    token = g.pop("audit_identity", None)
+    if token is not None:
+        audit.stop_acting(token)
 
 
 class LoginForm(FlaskForm):
@@ -72,6 +85,19 @@ class LoginForm(FlaskForm):
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.register_blueprint(bp)
+    app.teardown_request(_stop_acting)
+    oidc_settings = app.extensions["intake"].settings.oidc
+    if oidc_settings is not None:
+        oidc.init_app(app, oidc_settings, sign_in=_start_session)
+
+
+def _sign_in_choices() -> dict[str, object]:
+    """What the sign-in page offers: the identity provider, local accounts."""
+    settings = current_app.config.get("INTAKE_OIDC")
+    return {
+        "oidc_label": settings.label if settings else None,
+        "local_login": settings is None or settings.local_login,
+    }
 
 
 def caseworker_required(blueprint: Blueprint) -> None:
@@ -107,24 +133,33 @@ def _safe_next(target: str | None) -> str:
     return url_for("dashboard.index")
 
 
+def _start_session(user: User, target: str | None):
+    # A new CSRF token for the signed-in session: one seen before
+    # sign-in is worth nothing after it.
+    flask_session.pop("csrf_token", None)
+    login_user(Caseworker(user))
+    return redirect(_safe_next(target))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(limits.LOGIN, methods=["POST"])
 def login():
     form = LoginForm()
+    choices = _sign_in_choices()
+    if not choices["local_login"]:
+        if request.method == "POST":
+            abort(404)
+        return render_template("login.html", form=None, **choices)
     if form.validate_on_submit():
         db = current_app.extensions["intake"].db
         user = authenticate(db, form.username.data, form.password.data)
         if user is None:
             flash("That username and password do not match an account.", "error")
-            return render_template("login.html", form=form), 401
-        # A new CSRF token for the signed-in session: one seen before
-        # sign-in is worth nothing after it.
-        flask_session.pop("csrf_token", None)
-        login_user(Caseworker(user))
+            return render_template("login.html", form=form, **choices), 401
         with db.session() as session:
             audit.record(session, "signed in", actor=user.username)
-        return redirect(_safe_next(request.args.get("next")))
-    return render_template("login.html", form=form)
+        return _start_session(user, request.args.get("next"))
+    return render_template("login.html", form=form, **choices)
 
 
 @bp.post("/logout")
@@ -133,4 +168,5 @@ def logout():
         end_sessions(current_app.extensions["intake"].db, current_user.user_id)
     logout_user()
     flash("You have signed out.", "info")
-    return redirect(url_for("auth.login"))
+    # Signed in through the identity provider: sign out there too, if it can.
+    return redirect(oidc.logout_url() or url_for("auth.login"))

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -32,6 +33,13 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_signed_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Set for an account made at its first sign-in through an identity
+    #: provider: the person is the provider's (issuer, subject), whatever
+    #: their name or address becomes; such an account has no password.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(300))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
+
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_users_oidc"),)
 
 
 class ApiToken(Base):

@@ -163,6 +163,7 @@ def set_password(db: Database, username: str, password: str, *, actor: str) -> N
     _check_password(password)
     with db.session() as session:
         user = _user(session, username)
+        _has_password(user)
         user.password_hash = generate_password_hash(password)
         user.session_version += 1
         audit.record(session, "password changed", actor=actor, username=user.username)
@@ -175,6 +176,7 @@ def change_password(db: Database, username: str, current: str, new: str) -> User
     _check_password(new)
     with db.session() as session:
         user = _user(session, username)
+        _has_password(user)
         if not check_password_hash(user.password_hash, current):
             raise WrongPassword("That is not your current password.")
         user.password_hash = generate_password_hash(new)
@@ -246,6 +248,13 @@ def _user(session: Session, username: str) -> User:
     if user is None:
         raise AccountError(f"There is no user called {collapse(username)}.")
     return user
+
+
+def _has_password(user: User) -> None:
+    if user.oidc_subject is not None:
+        raise AccountError(
+            f"{user.username} signs in through the identity provider and has no password here."
+        )
 
 
 def _check_role(role: str) -> None:
