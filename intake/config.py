@@ -15,6 +15,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
 #: PCSE's clock: the day a form was received is a day in London.
 LONDON = ZoneInfo("Europe/London")
 
@@ -25,6 +28,10 @@ class ConfigError(ValueError):
 
 #: The service's roles an identity provider's claim can grant.
 OIDC_ROLES = ("caseworker", "admin")
+#: How the service can authenticate itself at the provider's token endpoint.
+OIDC_CLIENT_AUTH = ("client_secret_basic", "client_secret_post", "private_key_jwt")
+#: The curves of EC keys a client assertion can be signed with (ES256/384/512).
+EC_CURVES = ("secp256r1", "secp384r1", "secp521r1")
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,13 @@ class OidcSettings:
     local_login: bool = True
     #: Seconds of clock difference allowed when checking the ID token's times.
     leeway_s: int = 60
+    #: How the service proves itself at the token endpoint: a client secret
+    #: (HTTP Basic or in the form), or a JWT signed with its private key
+    #: (``private_key_jwt``, RFC 7523).
+    client_auth: str = "client_secret_basic"
+    #: The PEM RSA or EC private key that signs that JWT, and its ``kid``.
+    private_key_file: Path | None = None
+    key_id: str | None = None
 
     @property
     def accepted_acr(self) -> tuple[str, ...]:
@@ -290,13 +304,32 @@ def _oidc(env: Mapping[str, str]) -> OidcSettings | None:
     """The ``INTAKE_OIDC_*`` settings, or ``None`` when none is set."""
     if not any(name.startswith("INTAKE_OIDC_") for name in env):
         return None
+    client_auth = _choice(
+        env, "INTAKE_OIDC_CLIENT_AUTH", OidcSettings.client_auth, OIDC_CLIENT_AUTH
+    )
+    proof = (
+        "INTAKE_OIDC_PRIVATE_KEY_FILE"
+        if client_auth == "private_key_jwt"
+        else "INTAKE_OIDC_CLIENT_SECRET"
+    )
     missing = [
         name
-        for name in ("INTAKE_OIDC_ISSUER", "INTAKE_OIDC_CLIENT_ID", "INTAKE_OIDC_CLIENT_SECRET")
-        if name not in env
+        for name in ("INTAKE_OIDC_ISSUER", "INTAKE_OIDC_CLIENT_ID", proof)
+        if not env.get(name, "").strip()
     ]
     if missing:
         raise ConfigError(f"OpenID Connect sign-in needs {', '.join(missing)} as well")
+    private_key_file = _private_key_file(env) if client_auth == "private_key_jwt" else None
+    unused = (
+        ("INTAKE_OIDC_CLIENT_SECRET",)
+        if private_key_file
+        else ("INTAKE_OIDC_PRIVATE_KEY_FILE", "INTAKE_OIDC_KEY_ID")
+    )
+    for name in unused:
+        if env.get(name, "").strip():
+            raise ConfigError(
+                f"{name} is not used with INTAKE_OIDC_CLIENT_AUTH={client_auth}: unset it"
+            )
     issuer = env["INTAKE_OIDC_ISSUER"].strip()
     metadata_url = env.get(
         "INTAKE_OIDC_METADATA_URL", issuer.rstrip("/") + "/.well-known/openid-configuration"
@@ -322,7 +355,7 @@ def _oidc(env: Mapping[str, str]) -> OidcSettings | None:
     return OidcSettings(
         issuer=issuer,
         client_id=env["INTAKE_OIDC_CLIENT_ID"].strip(),
-        client_secret=env["INTAKE_OIDC_CLIENT_SECRET"],
+        client_secret=env.get("INTAKE_OIDC_CLIENT_SECRET", ""),
         metadata_url=metadata_url,
         scopes=scopes,
         acr_levels=acr_levels,
@@ -332,6 +365,35 @@ def _oidc(env: Mapping[str, str]) -> OidcSettings | None:
         label=env.get("INTAKE_OIDC_LABEL", OidcSettings.label).strip(),
         local_login=local == "on",
         leeway_s=_int(env, "INTAKE_OIDC_LEEWAY_S", OidcSettings.leeway_s, minimum=0, maximum=300),
+        client_auth=client_auth,
+        private_key_file=private_key_file,
+        key_id=env.get("INTAKE_OIDC_KEY_ID", "").strip() or None,
+    )
+
+
+def _private_key_file(env: Mapping[str, str]) -> Path:
+    """The private key file for ``private_key_jwt``: readable, and a PEM RSA
+    (2048 bits or more) or EC (P-256, P-384, P-521) private key without a
+    password."""
+    name = "INTAKE_OIDC_PRIVATE_KEY_FILE"
+    path = Path(env[name].strip())
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{name} {str(path)!r} cannot be read: {error.strerror}") from None
+    try:
+        key = load_pem_private_key(data, password=None)
+    except (ValueError, TypeError) as error:
+        raise ConfigError(
+            f"{name} {str(path)!r} is not a PEM private key without a password: {error}"
+        ) from None
+    if isinstance(key, rsa.RSAPrivateKey) and key.key_size >= 2048:
+        return path
+    if isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name in EC_CURVES:
+        return path
+    raise ConfigError(
+        f"{name} {str(path)!r} must hold an RSA key of 2048 bits or more, "
+        "or an EC key on P-256, P-384 or P-521"
     )
 
 

@@ -8,6 +8,13 @@ configured issuer), ``aud`` (this client), ``exp``/``iat`` (with
 ``INTAKE_OIDC_LEEWAY_S`` of clock difference) and the ``nonce``. What the
 token says about the person is then judged by :mod:`intake.accounts.oidc`.
 Every refusal is a page that says why, and leaves no session behind.
+
+At the token endpoint the service proves itself with its client secret or,
+with ``INTAKE_OIDC_CLIENT_AUTH=private_key_jwt`` (RFC 7523, as NHS CIS2
+asks), with a JWT signed by its private key: Authlib's ``PrivateKeyJWT``
+signs it with ``iss`` and ``sub`` the client id, ``aud`` the token
+endpoint, a fresh ``jti`` and a one-minute life. The public half is served
+as a JWKS at ``/oidc/jwks.json`` for the provider's registration.
 """
 
 from __future__ import annotations
@@ -18,11 +25,13 @@ from urllib.parse import urlsplit
 
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
+from authlib.oauth2.rfc7523 import PrivateKeyJWT, private_key_jwt_sign
 from flask import (
     Blueprint,
     Flask,
     Response,
     current_app,
+    jsonify,
     render_template,
     request,
     url_for,
@@ -30,6 +39,7 @@ from flask import (
 from flask import session as flask_session
 from flask_login import logout_user
 from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, RSAKey
 from requests import RequestException
 
 from intake.accounts import oidc as accounts
@@ -71,6 +81,13 @@ REFUSALS = {
         "signed in. This can happen if you used the back button or waited too long. "
         "Try again.",
     ),
+    "client": (
+        503,
+        "The sign-in service did not accept this service",
+        "The NHS sign-in service would not accept this service's own credentials, so you "
+        "have not been signed in. This is not something you can fix: tell the team that "
+        "runs this service.",
+    ),
     "unavailable": (
         503,
         "The sign-in service is not available",
@@ -85,15 +102,25 @@ def init_app(
     """Register the provider with Authlib and the sign-in routes;
     ``sign_in(user, next)`` starts the session of an accepted account."""
     oauth = OAuth(app)
+    client_secret: object = settings.client_secret
+    auth_methods = []
+    if settings.client_auth == "private_key_jwt":
+        client_secret, alg = signing_key(settings)
+        headers = {"kid": settings.key_id} if settings.key_id else None
+        auth_methods.append(ShortLivedPrivateKeyJWT(headers=headers, alg=alg))
+        app.add_url_rule("/oidc/jwks.json", "oidc_jwks", _jwks)
+        app.extensions["intake_oidc_jwks"] = public_jwks(client_secret, alg, settings.key_id)
     oauth.register(
         "provider",
         client_id=settings.client_id,
-        client_secret=settings.client_secret,
+        client_secret=client_secret,
         server_metadata_url=settings.metadata_url,
+        client_auth_methods=auth_methods,
         client_kwargs={
             "scope": settings.scopes,
             "code_challenge_method": "S256",
             "default_timeout": 10,
+            "token_endpoint_auth_method": settings.client_auth,
         },
     )
     app.config["INTAKE_OIDC"] = settings
@@ -108,6 +135,51 @@ def init_app(
     def _form_action(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", policy)
         return response
+
+
+class ShortLivedPrivateKeyJWT(PrivateKeyJWT):
+    """Authlib's ``private_key_jwt``, with an assertion that lives a minute
+    (Authlib's default is an hour; CIS2 accepts at most five minutes)."""
+
+    lifetime_s = 60
+
+    def sign(self, auth, token_endpoint):
+        return private_key_jwt_sign(
+            auth.client_secret,
+            client_id=auth.client_id,
+            token_endpoint=token_endpoint,
+            claims=self.claims,
+            header=dict(self.headers or {}),
+            alg=self.alg,
+            expires_in=self.lifetime_s,
+        )
+
+
+_EC_ALGS = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
+
+
+def signing_key(settings: OidcSettings) -> tuple[RSAKey | ECKey, str]:
+    """The client's private key (checked at start by the configuration) and
+    the algorithm it signs with: RS256 for RSA, ES256/384/512 by EC curve."""
+    assert settings.private_key_file is not None
+    pem = settings.private_key_file.read_bytes()
+    try:
+        return RSAKey.import_key(pem), "RS256"
+    except (ValueError, TypeError, JoseError):
+        key = ECKey.import_key(pem)
+        return key, _EC_ALGS[key.as_dict(private=False)["crv"]]
+
+
+def public_jwks(key: RSAKey | ECKey, alg: str, kid: str | None) -> dict:
+    """The public half of the client's key as a JWK Set."""
+    public = {**key.as_dict(private=False), "use": "sig", "alg": alg}
+    if kid:
+        public["kid"] = kid
+    return {"keys": [public]}
+
+
+def _jwks():
+    return jsonify(current_app.extensions["intake_oidc_jwks"])
 
 
 def _origin(url: str) -> str:
@@ -160,7 +232,12 @@ def callback():
             claims = _with_userinfo(client, token, claims)
     except RequestException as error:
         return refuse("unavailable", str(error))
-    except (AuthlibBaseError, JoseError, ValueError, KeyError) as error:
+    except AuthlibBaseError as error:
+        if getattr(error, "error", None) == "invalid_client":
+            log.error("The provider refused this client's credentials: %r", error)
+            return refuse("client", repr(error))
+        return refuse("failed", repr(error))
+    except (JoseError, ValueError, KeyError) as error:
         return refuse("failed", repr(error))
     try:
         user = accounts.sign_in(current_app.extensions["intake"].db, settings, claims)

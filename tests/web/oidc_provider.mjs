@@ -1,6 +1,7 @@
 // A real OpenID Provider for the tests: the certified `oidc-provider` package
-// on a loopback port, with its own keys, one confidential client, a few fixed
-// people and its built-in (development) login and consent pages.
+// on a loopback port, with its own keys, one confidential client (and any
+// clients with keys that a test adds), a few fixed people and its built-in
+// (development) login and consent pages.
 // Configured by OIDC_TEST_CONFIG (JSON); prints "listening" when ready.
 import { generateKeyPairSync } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -21,7 +22,18 @@ const provider = new Provider(config.issuer, {
     response_types: ['code'],
     grant_types: ['authorization_code'],
     token_endpoint_auth_method: 'client_secret_basic',
-  }],
+  },
+  // Clients that prove themselves with a signed JWT (private_key_jwt) and
+  // register their public keys (jwks), as a test asks.
+  ...(config.key_clients ?? []).map((client) => ({
+    client_id: client.client_id,
+    jwks: client.jwks,
+    redirect_uris: client.redirect_uris,
+    post_logout_redirect_uris: client.post_logout_redirect_uris,
+    response_types: ['code'],
+    grant_types: ['authorization_code'],
+    token_endpoint_auth_method: 'private_key_jwt',
+  }))],
   jwks: { keys: [key] },
   cookies: { keys: ['a test cookie key, not a secret'] },
   acrValues: config.acr_levels,

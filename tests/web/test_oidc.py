@@ -80,7 +80,7 @@ def _free_port() -> int:
 class Provider:
     """The Node process serving ``oidc-provider``."""
 
-    def __init__(self, tmp: Path, app_url: str) -> None:
+    def __init__(self, tmp: Path, app_url: str, key_clients: tuple[dict, ...] = ()) -> None:
         self.port = _free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.log = tmp / "provider.log"
@@ -94,6 +94,8 @@ class Provider:
             "post_logout_redirect_uri": f"{app_url}/login",
             "acr_levels": [LOW, HIGH],
             "people": PEOPLE,
+            # Clients that sign a JWT with their key (private_key_jwt).
+            "key_clients": list(key_clients),
         }
         self.proc: subprocess.Popen[str] | None = None
 
