@@ -71,7 +71,7 @@ from intake.config import LONDON
 from intake.db import utcnow
 from intake.ingest import authresults
 from intake.ingest.authresults import Authentication
-from intake.ingest.automated import BOUNCE
+from intake.ingest.automated import AUTO_REPLY, BOUNCE
 from intake.ingest.message import (
     Attachment,
     HeaderLimits,
@@ -83,6 +83,7 @@ from intake.ingest.message import (
     read_headers,
 )
 from intake.ingest.models import InboundMessage
+from intake.ingest.ourmail import answers_our_mail
 from intake.mail import outbox, texts
 from intake.mail.models import OutboxMessage
 from intake.mail.settings import MailboxSettings
@@ -332,11 +333,25 @@ def _take(
     result.submission_ids += message.submission_ids
     if message.taken:
         return message.record(intake, "taken", {})
+    hint = "" if headers.automated else _autoresponder(intake, headers)
+    if hint:
+        automated = f"{AUTO_REPLY} ({hint})"
+        message.headers = headers = dataclasses.replace(headers, automated=automated)
     outcome = "ignored" if headers.automated else "refused"
     problems = [f"{n.filename}: {n.why}" for n in message.not_taken] or [
         "there was no PDF attachment" if attachments else "there was no attachment"
     ]
     return message.record(intake, outcome, {}, problems=problems)
+
+
+def _autoresponder(intake: Intake, headers: MailHeaders) -> str:
+    """Why a message that gave no form is an autoresponder's though it does
+    not say so (RFC 3834): it answers our own mail, or its headers or
+    subject give it away. Such mail is recorded, never refused."""
+    if headers.autoreply_hint:
+        return headers.autoreply_hint
+    with intake.db.session() as session:
+        return "a reply to our own mail" if answers_our_mail(session, headers.references) else ""
 
 
 class _Message:

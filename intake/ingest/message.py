@@ -33,7 +33,8 @@ from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import parsedate_to_datetime
 
-from intake.ingest.automated import automated_kind
+from intake.ingest import charsets, shapes
+from intake.ingest.automated import automated_kind, autoreply_hint
 from intake.mail.addresses import plain_address
 from intake.reading import detect
 from intake.reading.detect import describe
@@ -51,6 +52,10 @@ _QUIET_TYPES = (
     "application/x-pkcs7-signature",
     "application/pgp-signature",
     "application/pgp-keys",
+)
+_BAD_BASE64 = (errors.InvalidBase64CharactersDefect, errors.InvalidBase64LengthDefect)
+ENCRYPTED_MESSAGE = (
+    "this message is encrypted (S/MIME); we cannot open it: send the form unencrypted"
 )
 _ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/x-zip")
 
@@ -85,6 +90,10 @@ class Kind(enum.StrEnum):
     ZIP = "zip"
     TOO_LARGE = "too_large"
     EMPTY = "empty"
+    #: The bytes were broken on the way (base64 that decodes to garbage).
+    DAMAGED = "damaged"
+    #: S/MIME-encrypted: only the recipient's private key opens it.
+    ENCRYPTED = "encrypted"
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,10 @@ class MailHeaders:
     authentication: tuple[str, ...] = ()
     #: Why the headers were over their bounds (plain English), or ``""``.
     too_large: str = ""
+    #: ``In-Reply-To`` and ``References``, raw (to find replies to our own mail).
+    references: tuple[str, ...] = ()
+    #: Why it looks like an autoresponder's without saying so (RFC 3834), or ``""``.
+    autoreply_hint: str = ""
 
 
 class MalformedMail(Exception):
@@ -141,6 +154,11 @@ _WANTED = frozenset(
         "x-autoreply",
         "x-autorespond",
         "authentication-results",
+        "in-reply-to",
+        "references",
+        "x-auto-reply",
+        "x-mail-autoreply",
+        "x-auto-response-suppress",
     }
 )
 _ENCODED_WORD = re.compile(rb"=\?[^?\s]{1,75}\?[bBqQ]\?", re.ASCII)
@@ -212,12 +230,14 @@ def read_headers(raw: bytes, limits: HeaderLimits | None = None) -> MailHeaders:
     limits = limits or HeaderLimits()
     block = header_block(raw, limits.max_block_bytes)
     kept, words = [], 0
-    for name, value in unfolded_headers(block[: limits.max_block_bytes]):
+    unfolded = list(unfolded_headers(block[: limits.max_block_bytes]))
+    charset = next((charsets.declared(v) for n, v in unfolded if n == b"content-type"), None)
+    for name, value in unfolded:
         if name.decode("ascii", "replace") not in _WANTED or len(value) > limits.max_header_bytes:
             continue
         count = len(_ENCODED_WORD.findall(value))
         if words + count <= limits.max_encoded_words:
-            kept.append(value)
+            kept.append(charsets.clean_header(value, charset))
             words += count
     msg = BytesHeaderParser(policy=policy.default).parsebytes(b"".join(kept) + b"\r\n")
 
@@ -225,14 +245,17 @@ def read_headers(raw: bytes, limits: HeaderLimits | None = None) -> MailHeaders:
         return _header(msg, name)
 
     sender = plain_address(header("From"))
+    subject = _text(header("Subject"), 200)
     return MailHeaders(
         message_id=_text(header("Message-ID"), 998) or None,
         sender=sender,
-        subject=_text(header("Subject"), 200),
+        subject=subject,
         sent_at=_date(header("Date")),
         automated=automated_kind(header, sender),
         authentication=_all(msg, "Authentication-Results"),
         too_large=header_problem(block, limits),
+        references=_all(msg, "In-Reply-To") + _all(msg, "References"),
+        autoreply_hint=autoreply_hint(header, subject),
     )
 
 
@@ -258,9 +281,7 @@ def read_attachments(raw: bytes, limits: MailLimits) -> tuple[Attachment, ...]:
     found = []
     try:
         for number, part in enumerate(_leaves(msg, limits), start=1):
-            attachment = _attachment(part, number, limits)
-            if attachment is not None:
-                found.append(attachment)
+            found += _attachments(part, number, limits, top=part is msg)
     except MalformedMail:
         raise
     except Exception as exc:  # hostile input must end in a record, never a retry loop
@@ -298,33 +319,116 @@ def _leaves(msg: Message, limits: MailLimits) -> Iterator[Message]:
         yield part
 
 
-def _attachment(part: Message, number: int, limits: MailLimits) -> Attachment | None:
+def _attachments(
+    part: Message, number: int, limits: MailLimits, *, top: bool = False, depth: int = 0
+) -> list[Attachment]:
+    """What one leaf part holds: nothing, one file, or the files of a
+    container (TNEF, opaque S/MIME signed-data; see :mod:`intake.ingest.shapes`)."""
     _check_part_headers(part, limits.headers)
     content_type = part.get_content_type()
     disposition = part.get_content_disposition()
     filename = _filename(part) or ""
     if content_type in _QUIET_TYPES:
-        return None
+        return []
+    inline = disposition != "attachment" and not filename.lower().endswith(".pdf")
     # The message's own text, and pictures in it (a logo in a signature).
-    in_text = part.get_content_maintype() in ("text", "image") or part.get("Content-ID")
-    if in_text and disposition != "attachment" and not filename.lower().endswith(".pdf"):
-        return None
+    if inline and part.get_content_maintype() in ("text", "image"):
+        return []
     name = filename or f"attachment {number}"
     size = _encoded_size(part)
     if size > limits.max_attachment_bytes:
-        return _too_large(name, size, limits)
-    data = part.get_payload(decode=True)
-    data = data if isinstance(data, bytes) else b""
+        return [_too_large(name, size, limits)]
+    data, damaged = _decoded(part)
     if len(data) > limits.max_attachment_bytes:
-        return _too_large(name, len(data), limits)
-    if not data:
-        return Attachment(name, Kind.EMPTY, 0, "the file is empty")
+        return [_too_large(name, len(data), limits)]
+    # Anything else shown in the text (a Content-ID) counts only when it is
+    # a PDF: Outlook and Apple Mail send forms inline with no name.
+    if inline and part.get("Content-ID") and not (data and looks_like_pdf(data)):
+        return []
+    smime = shapes.smime_kind(part, filename)
+    if smime is not None:
+        return _smime(part, smime, data, name, limits, top=top, depth=depth)
+    if shapes.is_tnef(part, filename, data) and not data.startswith(b"%PDF-"):
+        return _tnef(data, name, limits)
+    return [_judged(name, data, damaged, content_type)]
+
+
+def _judged(name: str, data: bytes, damaged: bool, content_type: str = "") -> Attachment:
+    """One file judged by its bytes."""
     if looks_like_pdf(data):
         return Attachment(name, Kind.PDF, len(data), data=data)
+    if damaged:
+        why = "the file was damaged on its way (its encoding is broken); attach it again"
+        return Attachment(name, Kind.DAMAGED, len(data), why)
+    if not data:
+        return Attachment(name, Kind.EMPTY, 0, "the file is empty")
     if name.lower().endswith(".zip") or content_type in _ZIP_TYPES:
         why = "zip files are not opened; attach the PDF forms themselves"
         return Attachment(name, Kind.ZIP, len(data), why)
     return Attachment(name, Kind.NOT_PDF, len(data), describe(data))
+
+
+def _decoded(part: Message) -> tuple[bytes, bool]:
+    """The part's bytes, and whether its transfer encoding was broken (base64
+    with characters outside the alphabet, or bytes that decode to nothing)."""
+    data = part.get_payload(decode=True)
+    data = data if isinstance(data, bytes) else b""
+    encoding = part.get("Content-Transfer-Encoding", "").strip().lower()
+    if encoding != "base64":
+        return data, False
+    payload = part.get_payload()
+    sent = isinstance(payload, str) and payload.strip() != ""
+    broken = any(isinstance(d, _BAD_BASE64) for d in part.defects)
+    return data, (sent and not data) or broken
+
+
+def _smime(
+    part: Message, smime: str, data: bytes, name: str, limits: MailLimits, *, top: bool, depth: int
+) -> list[Attachment]:
+    """An S/MIME ``pkcs7-mime`` body: encrypted is refused with a plain
+    reason (the whole message, when it is the message); signed-data is
+    opened and its own parts read."""
+    if smime != shapes.ENCRYPTED:
+        try:
+            inner = shapes.signed_content(data)
+        except shapes.Unreadable as exc:
+            if str(exc) != shapes.ENCRYPTED:
+                return [Attachment(name, Kind.DAMAGED, len(data), str(exc))]
+        else:
+            return _inner_message(inner, limits, depth)
+    if top:
+        raise MalformedMail("encrypted", ENCRYPTED_MESSAGE)
+    return [Attachment(name, Kind.ENCRYPTED, len(data), ENCRYPTED_MESSAGE)]
+
+
+def _inner_message(raw: bytes, limits: MailLimits, depth: int) -> list[Attachment]:
+    """The files of a MIME entity found inside a container, read as a message."""
+    if depth >= 3:
+        raise MalformedMail("too_deep", "the message is wrapped in too many signatures")
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(raw)
+    except RecursionError:
+        raise MalformedMail("too_deep", "the message's parts are nested too deeply") from None
+    found: list[Attachment] = []
+    for number, leaf in enumerate(_leaves(msg, limits), start=1):
+        found += _attachments(leaf, number, limits, depth=depth + 1)
+    return found
+
+
+def _tnef(data: bytes, name: str, limits: MailLimits) -> list[Attachment]:
+    """The files inside Outlook's winmail.dat, each judged by its bytes."""
+    try:
+        inner = shapes.unpack_tnef(data, limits.max_parts)
+    except shapes.Unreadable as exc:
+        return [Attachment(name, Kind.DAMAGED, len(data), str(exc))]
+    found = []
+    for file in inner:
+        filename = _text(file.filename.replace("\\", "/").rsplit("/", 1)[-1], 200)
+        if len(file.data) > limits.max_attachment_bytes:
+            found.append(_too_large(filename, len(file.data), limits))
+        else:
+            found.append(_judged(filename, file.data, False))
+    return found
 
 
 def _check_part_headers(part: Message, limits: HeaderLimits) -> None:
@@ -372,12 +476,27 @@ def _encoded_size(part: Message) -> int:
 def _filename(part: Message) -> str | None:
     try:
         name = part.get_filename()
+        if name and "\ufffd" in str(name):
+            name = _filename_8bit(part) or name
     except Exception:  # a malformed parameter is no reason to drop the part
         return None
     if not name:
         return None
     name = str(name).replace("\\", "/").rsplit("/", 1)[-1]
     return _text(name, 200) or None
+
+
+def _filename_8bit(part: Message) -> str | None:
+    """The file name read again from the raw headers, its 8-bit bytes in the
+    charset they were meant in (see :mod:`intake.ingest.charsets`)."""
+    raw = {name.lower(): value for name, value in part.raw_items()}
+    charset = charsets.declared(raw.get("content-type", "").encode("ascii", "surrogateescape"))
+    again = Message()
+    for name in ("content-disposition", "content-type"):
+        if name in raw:
+            value = raw[name].encode("ascii", "surrogateescape")
+            again[name] = charsets.decode_8bit(charsets.clean_header(value, charset))
+    return again.get_filename()
 
 
 def _header(msg: Message | EmailMessage, name: str) -> str:
