@@ -17,7 +17,7 @@ from intake.accounts.models import User
 from intake.service import Intake
 from tasks.worker import install_worker_hooks
 
-LANES = ("both", "fast", "heavy")
+LANES = ("both", "fast", "heavy", "mail")
 
 
 @click.command()
@@ -26,21 +26,25 @@ LANES = ("both", "fast", "heavy")
     "--beat/--no-beat",
     default=True,
     show_default=True,
-    help="Also run the schedule (the sweeper) in this worker.",
+    help="Also run the schedule (the sweeper) in this worker, and a mail-lane "
+    "worker beside it.",
 )
 @click.option(
     "--lane",
     type=click.Choice(LANES),
     default="both",
     show_default=True,
-    help="fast: ordinary forms; heavy: files that need OCR or long reading; both.",
+    help="fast: ordinary forms; heavy: files that need OCR or long reading; both; "
+    "mail: polling the mailbox and sending mail (one process).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Log only warnings and errors.")
 def worker(concurrency: int | None, beat: bool, lane: str, quiet: bool) -> None:
     """Run a worker: takes submissions off the queue and decides them.
 
     A worker of each lane keeps slow files from holding ordinary forms up;
-    one worker of both lanes is enough where that does not matter."""
+    one worker of both lanes is enough where that does not matter. Mail
+    (polling the mailbox, sending the outbox) never runs in a form worker:
+    it has a lane of its own, run beside the schedule."""
     settings = context.settings()
     app = context.when_the_database_answers(lambda: context.app(settings))
     name = f"intake-{os.getpid()}@{socket.gethostname()}"
@@ -48,16 +52,28 @@ def worker(concurrency: int | None, beat: bool, lane: str, quiet: bool) -> None:
     # No gossip or mingle: workers share nothing but the database, and
     # mingle's second of waiting for neighbours would be spent at every
     # start and every reconnect.
-    queues = {"fast": [settings.queue], "heavy": [settings.heavy_queue]}.get(
-        lane, [settings.queue, settings.heavy_queue]
-    )
+    queues = {
+        "fast": [settings.queue],
+        "heavy": [settings.heavy_queue],
+        "mail": [settings.mail_queue],
+    }.get(lane, [settings.queue, settings.heavy_queue])
     argv += ["worker", "-Q", ",".join(queues), "-n", name, "--without-gossip", "--without-mingle"]
     argv += ["--loglevel", "WARNING" if quiet else "INFO"]
-    argv += ["--concurrency", str(concurrency or os.cpu_count() or 1)]
-    if beat:
+    # One mail process: polls of a mailbox never overlap anyway (a lock).
+    workers = 1 if lane == "mail" else concurrency or os.cpu_count() or 1
+    argv += ["--concurrency", str(workers)]
+    mail = None
+    if beat and lane != "mail":
         argv += ["-B", "-s", str(settings.data_dir / "celerybeat-schedule")]
-    install_worker_hooks(app, name)
-    app.extensions["celery"].start(argv)
+        mail = Supervised(mail_worker_command(quiet), "the mail lane's worker").start()
+    # A mail worker must not pass for a form worker (``submit --wait``
+    # starts one of its own when no form worker beats).
+    install_worker_hooks(app, name, settings.mail_queue if lane == "mail" else None)
+    try:
+        app.extensions["celery"].start(argv)
+    finally:
+        if mail is not None:
+            mail.stop()
 
 
 @click.command()
@@ -74,12 +90,17 @@ def web(host: str | None, port: int | None) -> None:
 
 @click.command()
 def beat() -> None:
-    """Run only the schedule (the sweeper); one per installation."""
+    """Run only the schedule (the sweeper), and the mail lane's worker beside
+    it; one per installation."""
     settings = context.settings()
     celery_app = context.app(settings).extensions["celery"]
-    celery_app.start(
-        ["beat", "--loglevel", "INFO", "-s", str(settings.data_dir / "celerybeat-schedule")]
-    )
+    mail = Supervised(mail_worker_command(False), "the mail lane's worker").start()
+    try:
+        celery_app.start(
+            ["beat", "--loglevel", "INFO", "-s", str(settings.data_dir / "celerybeat-schedule")]
+        )
+    finally:
+        mail.stop()
 
 
 @click.command()
@@ -133,6 +154,14 @@ def worker_command(concurrency: int, *, lane: str = "both", beat: bool = True) -
         *(sys.executable, "-m", "cli", "worker", "--quiet"),
         *("--concurrency", str(concurrency), "--lane", lane),
         *(() if beat else ("--no-beat",)),
+    ]
+
+
+def mail_worker_command(quiet: bool) -> list[str]:
+    """The mail lane's worker, run beside the schedule."""
+    return [
+        *(sys.executable, "-m", "cli", "worker", "--lane", "mail", "--no-beat"),
+        *(("--quiet",) if quiet else ()),
     ]
 
 

@@ -123,6 +123,11 @@ class Settings:
     mail_from: str = "pcse-intake@localhost"
     #: Seconds between runs of the outbox sender.
     outbox_interval_s: int = 30
+    #: SMTP connect and command timeout, seconds.
+    smtp_timeout_s: int = 60
+    #: How long the SMTP server may take to answer the end of a message's
+    #: data before the send is called failed (RFC 5321 4.5.3.2: 10 minutes).
+    smtp_data_timeout_s: int = 600
     #: The intake mailbox (unset host: no mailbox is polled).
     imap_host: str | None = None
     imap_port: int = 993
@@ -134,8 +139,10 @@ class Settings:
     mail_poll_interval_s: int = 60
     #: A message bigger than this is refused without being downloaded.
     mail_max_message_bytes: int = 50_000_000
-    #: IMAP connect and read timeout, seconds.
+    #: IMAP read timeout (each answer), seconds.
     imap_timeout_s: int = 60
+    #: IMAP connect timeout (the connection and the server's greeting), seconds.
+    imap_connect_timeout_s: int = 10
     #: Raw bounds on a message's headers before they are parsed.
     mail_max_header_bytes: int = 65_536
     mail_max_header_line_bytes: int = 8_192
@@ -162,6 +169,14 @@ class Settings:
     watch_interval_s: int = 5
     #: Sign-in through an identity provider (unset: local accounts only).
     oidc: OidcSettings | None = None
+    #: OAuth 2.0 client credentials for IMAP and SMTP (XOAUTH2); unset
+    #: client id: both sign in with a password.
+    mail_oauth_client_id: str | None = None
+    mail_oauth_client_secret: str = ""
+    mail_oauth_tenant: str = ""
+    #: Default: Microsoft's token endpoint for the tenant.
+    mail_oauth_token_url: str = ""
+    mail_oauth_scope: str = "https://outlook.office365.com/.default"
 
     @property
     def files_dir(self) -> Path:
@@ -177,6 +192,12 @@ class Settings:
     def heavy_queue(self) -> str:
         """The heavy lane's queue: files that need OCR or long reading."""
         return f"{self.queue}.heavy"
+
+    @property
+    def mail_queue(self) -> str:
+        """The mail lane's queue: polling the mailbox and sending the outbox,
+        apart from the form workers."""
+        return f"{self.queue}.mail"
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with some settings replaced (tests use this)."""
@@ -243,6 +264,14 @@ class Settings:
                 env, "INTAKE_MAIL_MAX_MESSAGE_BYTES", cls.mail_max_message_bytes, minimum=1024
             ),
             imap_timeout_s=_int(env, "INTAKE_IMAP_TIMEOUT_S", cls.imap_timeout_s, minimum=1),
+            imap_connect_timeout_s=_int(
+                env, "INTAKE_IMAP_CONNECT_TIMEOUT_S", cls.imap_connect_timeout_s, minimum=1
+            ),
+            smtp_timeout_s=_int(env, "INTAKE_SMTP_TIMEOUT_S", cls.smtp_timeout_s, minimum=1),
+            smtp_data_timeout_s=_int(
+                env, "INTAKE_SMTP_DATA_TIMEOUT_S", cls.smtp_data_timeout_s, minimum=1
+            ),
+            **_mail_oauth(env),
             mail_max_header_bytes=_int(
                 env, "INTAKE_MAIL_MAX_HEADER_BYTES", cls.mail_max_header_bytes, minimum=4096
             ),
@@ -436,6 +465,37 @@ def _auth_methods(env: Mapping[str, str], name: str, default: tuple[str, ...]) -
     if not methods or not set(methods) <= {"dmarc", "spf", "dkim"}:
         raise ConfigError(f"{name} must list some of dmarc, spf, dkim (commas), not {raw!r}")
     return methods
+
+
+def _mail_oauth(env: Mapping[str, str]) -> dict[str, str | None]:
+    """``INTAKE_MAIL_OAUTH_*``: all or nothing (a client id needs a secret, and
+    a tenant or a token URL)."""
+    client_id = env.get("INTAKE_MAIL_OAUTH_CLIENT_ID", "").strip() or None
+    secret = env.get("INTAKE_MAIL_OAUTH_CLIENT_SECRET", "")
+    tenant = env.get("INTAKE_MAIL_OAUTH_TENANT", "").strip()
+    token_url = env.get("INTAKE_MAIL_OAUTH_TOKEN_URL", "").strip()
+    scope = env.get("INTAKE_MAIL_OAUTH_SCOPE", Settings.mail_oauth_scope).strip()
+    if client_id is None:
+        if secret or tenant or token_url:
+            raise ConfigError("INTAKE_MAIL_OAUTH_CLIENT_ID is needed with INTAKE_MAIL_OAUTH_*")
+        return {}
+    if not secret:
+        raise ConfigError("INTAKE_MAIL_OAUTH_CLIENT_SECRET is needed with a client id")
+    if not token_url:
+        if not tenant:
+            raise ConfigError("INTAKE_MAIL_OAUTH_TENANT or INTAKE_MAIL_OAUTH_TOKEN_URL is needed")
+        token_url = f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
+    if not token_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ConfigError(f"INTAKE_MAIL_OAUTH_TOKEN_URL must be https, not {token_url!r}")
+    if not scope:
+        raise ConfigError("INTAKE_MAIL_OAUTH_SCOPE must not be empty")
+    return dict(
+        mail_oauth_client_id=client_id,
+        mail_oauth_client_secret=secret,
+        mail_oauth_tenant=tenant,
+        mail_oauth_token_url=token_url,
+        mail_oauth_scope=scope,
+    )
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:

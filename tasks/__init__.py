@@ -10,6 +10,7 @@ from celery.schedules import crontab
 from flask import Flask
 
 from intake.config import Settings
+from intake.mail.settings import outbox_time_limit_s
 
 
 def celery_config(settings: Settings) -> dict:
@@ -34,8 +35,16 @@ def celery_config(settings: Settings) -> dict:
         # submission handed to another worker is never decided twice at once.
         "task_time_limit": max(5, int(settings.claim_lease_s * 0.8)),
         "task_default_queue": settings.queue,
-        # The heavy lane has a queue of its own (see intake.decisions.pipeline.handle).
-        "task_routes": {"tasks.process_heavy": {"queue": settings.heavy_queue}},
+        # The heavy lane has a queue of its own (see intake.decisions.pipeline.handle);
+        # so has mail: a hung mailbox or a slow SMTP server holds up no form.
+        "task_routes": {
+            "tasks.process_heavy": {"queue": settings.heavy_queue},
+            "tasks.poll_mailbox": {"queue": settings.mail_queue},
+            "tasks.send_outbox": {"queue": settings.mail_queue},
+        },
+        # A send may wait the whole DATA timeout for one mail; it is not
+        # stopped then (the mail would go again, see outbox_lease_s).
+        "task_annotations": {"tasks.send_outbox": {"time_limit": outbox_time_limit_s(settings)}},
         "broker_connection_retry_on_startup": True,
         # When the broker goes away mid-task the task runs on: its decision
         # is committed to the database, which does not need the broker, and

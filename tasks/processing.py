@@ -13,7 +13,7 @@ from intake.decisions import oversight, pipeline, sweeper
 from intake.directory import leavers
 from intake.ingest import mailbox, watch
 from intake.mail import outbox
-from intake.mail.settings import mailbox_settings, smtp_settings
+from intake.mail.settings import mailbox_settings, outbox_time_limit_s, smtp_settings
 from intake.service import Intake
 from tasks.broker import broker_forgot
 
@@ -124,7 +124,9 @@ def send_outbox() -> int:
     # Batch after batch for most of the interval: a backlog drains as fast
     # as the SMTP server takes it, and runs never overlap.
     budget = 0.8 * intake.settings.outbox_interval_s
-    return outbox.send_due(intake.db, smtp, budget_s=budget).sent
+    # A row is taken for abandoned only once no run could still be sending it.
+    lease = outbox_time_limit_s(intake.settings) + 60
+    return outbox.send_due(intake.db, smtp, budget_s=budget, lease_s=lease).sent
 
 
 @shared_task(name="tasks.scan_watch_folder")

@@ -12,16 +12,18 @@ from intake import workers
 from intake.reading import sandbox
 
 
-def install_worker_hooks(app: Flask, name: str) -> None:
-    """Connect the signals that keep a worker's database use and heartbeat right."""
+def install_worker_hooks(app: Flask, name: str, queue: str | None = None) -> None:
+    """Connect the signals that keep a worker's database use and heartbeat
+    right; the heartbeat names ``queue`` (by default the forms' queue)."""
     intake = app.extensions["intake"]
+    queue = queue or intake.settings.queue
     stop = threading.Event()
 
     def heartbeat() -> None:
         while not stop.is_set():
             # A database hiccup must not kill the heartbeat.
             with contextlib.suppress(Exception):
-                workers.beat(intake.db, name, intake.settings.queue)
+                workers.beat(intake.db, name, queue)
             stop.wait(workers.BEAT_EVERY_S)
 
     @signals.worker_ready.connect(weak=False)

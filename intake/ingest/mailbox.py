@@ -69,7 +69,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from intake.config import LONDON
 from intake.db import utcnow
-from intake.ingest import authresults
+from intake.ingest import authresults, lock
 from intake.ingest.authresults import Authentication
 from intake.ingest.automated import AUTO_REPLY, BOUNCE
 from intake.ingest.message import (
@@ -84,7 +84,7 @@ from intake.ingest.message import (
 )
 from intake.ingest.models import InboundMessage
 from intake.ingest.ourmail import answers_our_mail
-from intake.mail import outbox, texts
+from intake.mail import oauth, outbox, texts
 from intake.mail.models import OutboxMessage
 from intake.mail.settings import MailboxSettings
 from intake.service import Intake
@@ -121,6 +121,8 @@ class PollResult:
     marked_again: int = 0
     #: Messages that hit an unexpected error (tried again, or set aside).
     failed: int = 0
+    #: Another poll of this mailbox was running, so this one did nothing.
+    skipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,9 +138,27 @@ def poll_mailbox(
     """Take every new message in the mailbox's folder (see the module doc).
 
     ``enqueue(submission_id)`` is called after each new submission commits.
+    Polls of one mailbox never overlap: while one runs, another returns at
+    once with ``skipped`` set (:mod:`intake.ingest.lock`).
     """
     result = PollResult()
     name = f"{mailbox.user}@{mailbox.host}/{mailbox.folder}"[:200]
+    with lock.held(intake.db, f"mailbox:{name}") as taken:
+        if not taken:
+            log.info("mailbox %s: another poll is running; this one does nothing", name)
+            result.skipped = True
+            return result
+        _poll(intake, mailbox, name, result, enqueue)
+    return result
+
+
+def _poll(
+    intake: Intake,
+    mailbox: MailboxSettings,
+    name: str,
+    result: PollResult,
+    enqueue: Callable[[int], None] | None,
+) -> None:
     with _connected(mailbox) as mb:
         result.uidvalidity = int(mb.folder.status(mailbox.folder, ["UIDVALIDITY"])["UIDVALIDITY"])
         uids = sorted(int(uid) for uid in mb.uids(AND(no_keyword=TAKEN_KEYWORD)))
@@ -161,15 +181,25 @@ def poll_mailbox(
             if outcome is not None:
                 result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
             _mark(mb, [uid])
-    return result
 
 
 @contextlib.contextmanager
 def _connected(s: MailboxSettings) -> Iterator[BaseMailBox]:
+    """Signed in to the folder: the connection and greeting within the
+    connect timeout, every answer after it within the read timeout; with
+    XOAUTH2 when an OAuth client is set."""
     kinds = {"ssl": MailBox, "starttls": MailBoxStartTls, "none": MailBoxUnencrypted}
-    mb = kinds[s.security](s.host, s.port, timeout=s.timeout_s)
+    mb = kinds[s.security](s.host, s.port, timeout=s.connect_timeout_s)
     try:
-        mb.login(s.user, s.password, initial_folder=s.folder)
+        mb.client.sock.settimeout(s.timeout_s)
+        if s.oauth is None:
+            mb.login(s.user, s.password, initial_folder=s.folder)
+        else:
+            try:
+                mb.xoauth2(s.user, oauth.access_token(s.oauth), initial_folder=s.folder)
+            except Exception:
+                oauth.forget(s.oauth)  # perhaps revoked: a new one next time
+                raise
     except BaseException:
         with contextlib.suppress(Exception):
             mb.client.shutdown()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from intake.config import Settings
+from intake.mail.oauth import OAuthClient
 
 #: ``none`` (plain, tests and a local relay), ``starttls`` or ``ssl``.
 SECURITY = ("none", "starttls", "ssl")
@@ -20,7 +21,12 @@ class MailboxSettings:
     password: str = ""
     folder: str = "INBOX"
     security: str = "ssl"
+    #: Read timeout: how long any one answer from the server may take.
     timeout_s: float = 60.0
+    #: Connect timeout: the connection and the server's greeting.
+    connect_timeout_s: float = 10.0
+    #: Sign in with XOAUTH2 and a token from this client (else the password).
+    oauth: OAuthClient | None = None
     #: A message bigger than this (RFC822.SIZE) is not downloaded at all.
     max_message_bytes: int = 50_000_000
     #: At most this many new messages are taken per poll.
@@ -58,7 +64,13 @@ class SmtpSettings:
     user: str = ""
     password: str = ""
     security: str = "none"
-    timeout_s: float = 30.0
+    #: Connect and command timeout.
+    timeout_s: float = 60.0
+    #: How long the answer to the end of the data may take (RFC 5321
+    #: 4.5.3.2: 10 minutes); a send that timed out there may have gone.
+    data_timeout_s: float = 600.0
+    #: Sign in with XOAUTH2 and a token from this client (else the password).
+    oauth: OAuthClient | None = None
     mail_from: str = "pcse-intake@localhost"
     #: Base of the status links in the mails sent (put in when each is sent).
     public_url: str = "http://127.0.0.1:8000"
@@ -80,6 +92,8 @@ def mailbox_settings(settings: Settings) -> MailboxSettings | None:
         folder=settings.imap_folder,
         security=settings.imap_security,
         timeout_s=float(settings.imap_timeout_s),
+        connect_timeout_s=float(settings.imap_connect_timeout_s),
+        oauth=oauth_client(settings),
         max_message_bytes=settings.mail_max_message_bytes,
         public_url=settings.public_url,
         own_addresses=(settings.mail_from,),
@@ -103,6 +117,29 @@ def smtp_settings(settings: Settings) -> SmtpSettings | None:
         user=settings.smtp_user,
         password=settings.smtp_password,
         security=settings.smtp_security,
+        timeout_s=float(settings.smtp_timeout_s),
+        data_timeout_s=float(settings.smtp_data_timeout_s),
+        oauth=oauth_client(settings),
         mail_from=settings.mail_from,
         public_url=settings.public_url,
     )
+
+
+def oauth_client(settings: Settings) -> OAuthClient | None:
+    """The mail OAuth client, or ``None`` when no client id is set."""
+    if not settings.mail_oauth_client_id:
+        return None
+    return OAuthClient(
+        token_url=settings.mail_oauth_token_url,
+        client_id=settings.mail_oauth_client_id,
+        client_secret=settings.mail_oauth_client_secret,
+        scope=settings.mail_oauth_scope,
+    )
+
+
+def outbox_time_limit_s(settings: Settings) -> int:
+    """How long one run of the outbox sender may take: its budget (most of
+    the interval), then the slowest one send can be (connect, three
+    commands, the data)."""
+    one_send = 4 * settings.smtp_timeout_s + settings.smtp_data_timeout_s
+    return int(settings.outbox_interval_s + one_send + 60)

@@ -5,8 +5,10 @@ is ever skipped."""
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,3 +76,46 @@ def smtp_server() -> Iterator[SmtpServer]:
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+class Tarpit:
+    """An IMAP server that takes connections and never says a word (a hung
+    mailbox): it counts the connections it holds."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.held.append(conn)
+
+    def settings(self, **overrides: object) -> MailboxSettings:
+        return MailboxSettings(
+            host="127.0.0.1", port=self.port, user="u", password="p", security="none", **overrides
+        )
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        for conn in [*self.held, self.sock]:
+            conn.close()
+
+
+@pytest.fixture
+def tarpit() -> Iterator[Tarpit]:
+    """An IMAP server that accepts and never answers; closed after the test."""
+    server = Tarpit()
+    yield server
+    server.close()

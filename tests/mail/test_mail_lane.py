@@ -1,0 +1,128 @@
+"""The mailbox on a lane of its own (issue 18, item 5): a hung mailbox times
+out when told, two polls never run at once, and it never holds up a form."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from intake import workers
+from intake.directory.services import import_directory
+from intake.ingest import mailbox
+from intake.service import Intake
+from tests.conftest import ROOT, make_settings, settings_env
+
+SAMPLES = ROOT / "sample_forms"
+
+
+@pytest.fixture
+def service(database_url, tmp_path):
+    """The service on SQLite and on PostgreSQL (each locks its own way)."""
+    intake = Intake.start(make_settings(tmp_path, database_url=database_url))
+    yield intake
+    intake.db.dispose()
+
+
+def wait_until(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def test_a_hung_mailbox_is_given_up_after_the_connect_timeout(intake, tarpit):
+    started = time.monotonic()
+
+    with pytest.raises(TimeoutError):
+        mailbox.poll_mailbox(intake, tarpit.settings(connect_timeout_s=1.5), None)
+
+    assert 1.4 < time.monotonic() - started < 5
+    assert len(tarpit.held) == 1
+
+
+def test_two_polls_started_together_do_not_both_run(service, tarpit):
+    intake = service
+    box = tarpit.settings(connect_timeout_s=4)
+    first: list[BaseException] = []
+
+    def poll() -> None:
+        try:
+            mailbox.poll_mailbox(intake, box, None)
+        except BaseException as exc:
+            first.append(exc)
+
+    running = threading.Thread(target=poll)
+    running.start()
+    wait_until(lambda: len(tarpit.held) == 1, 5, "the first poll to connect")
+    started = time.monotonic()
+    second = mailbox.poll_mailbox(intake, box, None)
+    took = time.monotonic() - started
+    running.join()
+
+    assert second.skipped and second.outcomes == {}
+    assert took < 1
+    assert len(tarpit.held) == 1  # the second never connected
+    assert [type(e) for e in first] == [TimeoutError]
+    # The lock is let go when the first poll ends: the next one runs.
+    with pytest.raises(TimeoutError):
+        mailbox.poll_mailbox(intake, tarpit.settings(connect_timeout_s=0.5), None)
+    assert len(tarpit.held) == 2
+
+
+def test_a_tarpit_mailbox_does_not_slow_a_cli_form(tmp_path, tarpit):
+    settings = make_settings(tmp_path)
+    intake = Intake.start(settings)
+    import_directory(intake.db, SAMPLES / "directory")
+    env = {
+        **settings_env(settings),
+        "INTAKE_IMAP_HOST": "127.0.0.1",
+        "INTAKE_IMAP_PORT": str(tarpit.port),
+        "INTAKE_IMAP_SECURITY": "none",
+        "INTAKE_IMAP_USER": "intake",
+        "INTAKE_MAIL_POLL_INTERVAL_S": "5",
+        # Each poll hangs for ten minutes, as a mailbox that never answers would.
+        "INTAKE_IMAP_CONNECT_TIMEOUT_S": "600",
+    }
+    log = (tmp_path / "worker.log").open("wb")
+    # One form process: before the mail lane, a hung poll took it.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli", "worker", "--concurrency", "1"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_until(lambda: workers.live_workers(intake.db, settings.queue) == 1, 120, "a worker")
+        wait_until(lambda: len(tarpit.held) == 1, 60, "a poll to hang on the mailbox")
+        form = SAMPLES / "applied_gp_partner.pdf"
+
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            main, ["submit", str(form), "--wait", "--json", "--received", "2026-11-20"], env=env
+        )
+        took = time.monotonic() - started
+
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)[0]["status"] == "applied"
+        assert took < 2, f"the form took {took:.1f} s"
+        # Later polls found the hung one still running and did nothing.
+        assert len(tarpit.held) == 1
+        assert workers.live_workers(intake.db, settings.mail_queue) == 1
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        intake.db.dispose()
