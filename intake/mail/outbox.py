@@ -13,8 +13,13 @@ Sending, row by row:
 3. once the server has accepted it, mark the row ``sent`` in its own commit,
    fenced by the attempt number.
 
-A failure puts the row back to ``pending`` with exponential backoff (30 s
-doubling, at most an hour apart): an SMTP outage delays mail and loses none.
+A failure that is the message's (a 4xx to its recipient) puts the row back
+to ``pending`` with exponential backoff (30 s doubling, at most an hour
+apart). A failure that is the server's (unreachable, a dropped line, a
+timeout, a 421) backs off the server, not the mail: the run stops, the row
+that met it goes to the back of the queue (:data:`SERVER_RETRY_S`), and the
+next run tries the server again, so when it is back the whole queue drains
+at once. An SMTP outage delays mail and loses none.
 Transient failures are retried for :data:`GIVE_UP_AFTER`; a permanent refusal
 (a 5xx reply) or that age makes the row ``failed``, which operators see and
 may retry (:func:`retry_failed`).
@@ -59,11 +64,15 @@ OUTCOME = "outcome"
 #: Replies to inbound mail: sent with an empty envelope sender (RFC 3834).
 REPLY_KINDS = (ACKNOWLEDGEMENT, REFUSAL)
 
+#: After a failure that is the server's, the row waits this long (seconds).
+SERVER_RETRY_S = 30
 BACKOFF_BASE_S = 30
 BACKOFF_CAP_S = 3600
 GIVE_UP_AFTER = dt.timedelta(days=7)
-#: A row in ``sending`` longer than this was abandoned by a dead sender.
-SENDING_LEASE_S = 300
+#: A row in ``sending`` longer than this was abandoned by a dead sender:
+#: longer than a send may wait for the answer to its data (10 minutes), so a
+#: slow server's mail is never sent twice (callers pass their own).
+SENDING_LEASE_S = 900
 
 
 class MailStatus(enum.StrEnum):
@@ -214,18 +223,18 @@ def send_due(
     seconds have gone, so that a backlog drains as fast as the SMTP server
     takes it rather than at a fixed number a run.
 
-    A connection failure stops the run: the row that met it waits its
-    backoff and the others stay due for the next run.
+    No new row is started once ``budget_s`` has gone. A failure that is the
+    server's stops the run: the row that met it waits :data:`SERVER_RETRY_S`
+    and the others stay due for the next run.
     """
     now = now or utcnow()
     result = SendResult(reclaimed=_reclaim(db, now, lease_s))
-    started = time.monotonic()
+    deadline = time.monotonic() + budget_s if budget_s else None
     with SmtpSender(smtp) as sender:
         while True:
             ids = _due(db, now, limit)
-            stopped = _send_batch(db, sender, smtp, ids, now, result)
-            spent = time.monotonic() - started
-            if stopped or len(ids) < limit or spent >= budget_s:
+            stopped = _send_batch(db, sender, smtp, ids, now, result, deadline)
+            if stopped or len(ids) < limit or deadline is None or time.monotonic() >= deadline:
                 return result
 
 
@@ -251,9 +260,12 @@ def _send_batch(
     ids: list[int],
     now: dt.datetime,
     result: SendResult,
+    deadline: float | None,
 ) -> bool:
-    """Send the rows ``ids``; whether a connection failure stopped it."""
-    for row_id in ids:
+    """Send the rows ``ids``; whether a server failure (or the budget) stopped it."""
+    for n, row_id in enumerate(ids):
+        if n and deadline is not None and time.monotonic() >= deadline:
+            return True
         row = _claim(db, row_id, now)
         if row is None:
             continue
@@ -262,7 +274,7 @@ def _send_batch(
             envelope_from = "" if row.kind in REPLY_KINDS else parseaddr(smtp.mail_from)[1]
             sender.send(message, envelope_from=envelope_from, to=row.to_addr)
         except SendFailed as exc:
-            failed = _failed(db, row, now, str(exc), permanent=exc.permanent)
+            failed = _failed(db, row, now, str(exc), permanent=exc.permanent, server=exc.connection)
             result.failed += failed
             result.retried += not failed
             if exc.connection:
@@ -397,9 +409,20 @@ def _mark_sent(db: Database, row: OutboxMessage) -> int:
         return done
 
 
-def _failed(db: Database, row: OutboxMessage, now: dt.datetime, error: str, *, permanent: bool):
-    """Record a failed attempt; returns 1 when the row is given up on, else 0."""
+def _failed(
+    db: Database,
+    row: OutboxMessage,
+    now: dt.datetime,
+    error: str,
+    *,
+    permanent: bool,
+    server: bool = False,
+):
+    """Record a failed attempt; returns 1 when the row is given up on, else 0.
+    A failure that is the server's (``server``) costs the row no backoff of
+    its own."""
     give_up = permanent or now - aware(row.created_at) > GIVE_UP_AFTER
+    wait = dt.timedelta(seconds=SERVER_RETRY_S) if server else backoff(row.attempts)
     with db.session() as session:
         session.execute(
             update(OutboxMessage)
@@ -410,7 +433,7 @@ def _failed(db: Database, row: OutboxMessage, now: dt.datetime, error: str, *, p
             )
             .values(
                 status=MailStatus.FAILED if give_up else MailStatus.PENDING,
-                next_attempt_at=now + backoff(row.attempts),
+                next_attempt_at=now + wait,
                 claimed_at=None,
                 last_error=error[:2000],
             )

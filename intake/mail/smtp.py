@@ -8,7 +8,34 @@ import ssl
 from email.message import EmailMessage
 from types import TracebackType
 
+from intake.mail import oauth
 from intake.mail.settings import SmtpSettings
+
+
+class _DataTimeout:
+    """Waits ``data_timeout`` for the answer to a message's data (RFC 5321
+    4.5.3.2: 10 minutes), the ordinary timeout for everything else."""
+
+    data_timeout: float | None = None
+
+    def data(self, msg):  # smtplib's name
+        sock = self.sock  # type: ignore[attr-defined]
+        before = sock.gettimeout() if sock else None
+        if sock is not None and self.data_timeout is not None:
+            sock.settimeout(self.data_timeout)
+        try:
+            return super().data(msg)  # type: ignore[misc]
+        finally:
+            if self.sock is not None:  # type: ignore[attr-defined]
+                self.sock.settimeout(before)  # type: ignore[attr-defined]
+
+
+class _SMTP(_DataTimeout, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_DataTimeout, smtplib.SMTP_SSL):  # noqa: N801 (smtplib's name)
+    pass
 
 
 class SendFailed(Exception):
@@ -95,21 +122,35 @@ class SmtpSender:
             return self._smtp
         s = self.settings
         if s.security == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            smtp: _SMTP | _SMTP_SSL = _SMTP_SSL(
                 s.host, s.port, timeout=s.timeout_s, context=ssl.create_default_context()
             )
         else:
-            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout_s)
+            smtp = _SMTP(s.host, s.port, timeout=s.timeout_s)
+        smtp.data_timeout = s.data_timeout_s
         try:
             if s.security == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
-            if s.user:
+            if s.oauth is not None:
+                self._xoauth2(smtp)
+            elif s.user:
                 smtp.login(s.user, s.password)
         except BaseException:
             smtp.close()
             raise
         self._smtp = smtp
         return smtp
+
+    def _xoauth2(self, smtp: smtplib.SMTP) -> None:
+        s = self.settings
+        assert s.oauth is not None
+        response = oauth.xoauth2(s.user, oauth.access_token(s.oauth))
+        smtp.ehlo_or_helo_if_needed()
+        try:
+            smtp.auth("XOAUTH2", lambda challenge=None: response, initial_response_ok=True)
+        except smtplib.SMTPException:
+            oauth.forget(s.oauth)  # perhaps revoked: a new one next time
+            raise
 
 
 def _describe(code: int, text: bytes | str) -> str:

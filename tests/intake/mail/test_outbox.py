@@ -321,7 +321,7 @@ def test_an_smtp_outage_delays_mail_and_then_delivers_each_exactly_once(service,
     assert {r.status for r in rows(service)} == {"sent"}
 
 
-def test_a_failed_attempt_waits_longer_each_time(service, smtp_server):
+def test_a_server_outage_backs_off_the_server_not_each_mail(service, smtp_server):
     queue_mails(service, 1)
     smtp_server.stop()
     now = utcnow()
@@ -333,7 +333,9 @@ def test_a_failed_attempt_waits_longer_each_time(service, smtp_server):
         waits.append(round((next_at - now).total_seconds()))
         now = next_at
 
-    assert waits == [30, 60, 120]
+    # Each run tries the server again; no mail waits longer for having met
+    # the outage more often (issue 18: the queue drains when it is back).
+    assert waits == [30, 30, 30]
 
 
 def test_a_permanent_refusal_fails_the_mail_for_operators_who_may_retry_it(service, smtp_server):
