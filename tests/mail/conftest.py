@@ -258,3 +258,11 @@ def oauth_imap(tmp_path_factory) -> Iterator[tuple[ImapServer, TokenIssuer, Mail
             server.proc.wait()
         issuer.close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def token_issuer() -> Iterator[TokenIssuer]:
+    """A local token endpoint (client credentials) for the user ``intake``."""
+    issuer = TokenIssuer("pcse-intake@example.org")
+    yield issuer
+    issuer.close()

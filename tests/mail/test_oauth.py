@@ -1,18 +1,27 @@
 """OAuth 2.0 for NHSmail (issue 18, item 9): the service gets a token by
-client credentials and signs in to a real dovecot with XOAUTH2."""
+client credentials and signs in with XOAUTH2 to a real dovecot and to an
+SMTP server that takes only that."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import imaplib
 import time
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from intake.ingest import mailbox
 from intake.mail import oauth
 from intake.mail.oauth import OAuthClient
+from intake.mail.smtp import SendFailed, SmtpSender
 from tests.mail.messages import WHEN, mail, sample
+from tests.mail.servers import SmtpServer
 
 
 @pytest.fixture(autouse=True)
@@ -79,3 +88,49 @@ def test_dovecot_refuses_a_token_it_did_not_issue(intake, oauth_imap):
 
     assert not isinstance(refused.value, imaplib.IMAP4.abort)
     assert client not in oauth._tokens  # a new one is fetched next time
+
+
+@dataclass
+class OAuthSmtpServer(SmtpServer):
+    """An SMTP server that takes mail only after AUTH XOAUTH2 with a token
+    ``issuer`` gave out."""
+
+    issuer: Any = None
+    signed_in: list[str] = field(default_factory=list)
+
+    async def auth_XOAUTH2(self, server, args) -> AuthResult:  # noqa: N802 (aiosmtpd's name)
+        fields = dict(
+            part.split("=", 1) for part in base64.b64decode(args[1]).decode().split("\x01") if part
+        )
+        token = fields.get("auth", "").removeprefix("Bearer ")
+        if self.issuer.issued.get(token, 0) < time.time():
+            return AuthResult(success=False, handled=False)
+        self.signed_in.append(fields["user"])
+        return AuthResult(success=True, auth_data=fields["user"])
+
+    def start(self) -> OAuthSmtpServer:
+        self.controller = Controller(
+            self, hostname="127.0.0.1", port=self.port, auth_require_tls=False, auth_required=True
+        )
+        self.controller.start()
+        return self
+
+
+# A loopback test server: no TLS to require.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_xoauth2_sign_in_works_against_the_smtp_server(token_issuer):
+    server = OAuthSmtpServer(issuer=token_issuer).start()
+    try:
+        smtp = server.settings(user="pcse-intake@example.org", oauth=client_of(token_issuer))
+        message = EmailMessage()
+        message["Subject"] = "hello"
+        message.set_content("by token")
+        with SmtpSender(smtp) as sender:
+            sender.send(message, envelope_from="pcse-intake@example.org", to="a@nhs.net")
+        with pytest.raises(SendFailed), SmtpSender(server.settings()) as sender:
+            sender.send(message, envelope_from="pcse-intake@example.org", to="b@nhs.net")
+    finally:
+        server.stop()
+
+    assert server.signed_in == ["pcse-intake@example.org"]
+    assert [d.rcpt_tos for d in server.delivered] == [["a@nhs.net"]]
