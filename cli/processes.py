@@ -18,6 +18,8 @@ from intake.service import Intake
 from tasks.worker import install_worker_hooks
 
 LANES = ("both", "fast", "heavy", "mail")
+#: How long a stopping worker waits for its mail lane before killing it.
+MAIL_STOP_S = 10.0
 
 
 @click.command()
@@ -26,8 +28,7 @@ LANES = ("both", "fast", "heavy", "mail")
     "--beat/--no-beat",
     default=True,
     show_default=True,
-    help="Also run the schedule (the sweeper) in this worker, and a mail-lane "
-    "worker beside it.",
+    help="Also run the schedule (the sweeper) in this worker, and a mail-lane worker beside it.",
 )
 @click.option(
     "--lane",
@@ -73,7 +74,9 @@ def worker(concurrency: int | None, beat: bool, lane: str, quiet: bool) -> None:
         app.extensions["celery"].start(argv)
     finally:
         if mail is not None:
-            mail.stop()
+            # A poll cut short loses nothing (a message is marked only after
+            # its record commits), so the mail lane is not waited for long.
+            mail.stop(timeout=MAIL_STOP_S)
 
 
 @click.command()
@@ -100,7 +103,7 @@ def beat() -> None:
             ["beat", "--loglevel", "INFO", "-s", str(settings.data_dir / "celerybeat-schedule")]
         )
     finally:
-        mail.stop()
+        mail.stop(timeout=MAIL_STOP_S)
 
 
 @click.command()

@@ -4,6 +4,8 @@ out when told, two polls never run at once, and it never holds up a form."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -125,4 +127,70 @@ def test_a_tarpit_mailbox_does_not_slow_a_cli_form(tmp_path, tarpit):
             proc.kill()
             proc.wait()
         log.close()
+        intake.db.dispose()
+
+
+def children(pid: int) -> list[int]:
+    """The process's children, started by any of its threads."""
+    found: list[int] = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            found += [int(p) for p in f.read().split()]
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode()
+    except FileNotFoundError:
+        return ""
+
+
+def running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_sigtermed_worker_stops_within_30_s_with_its_mail_lane_hung(tmp_path, tarpit):
+    settings = make_settings(tmp_path)
+    intake = Intake.start(settings)
+    env = {
+        **settings_env(settings),
+        "INTAKE_IMAP_HOST": "127.0.0.1",
+        "INTAKE_IMAP_PORT": str(tarpit.port),
+        "INTAKE_IMAP_SECURITY": "none",
+        "INTAKE_MAIL_POLL_INTERVAL_S": "5",
+        "INTAKE_IMAP_CONNECT_TIMEOUT_S": "600",
+    }
+    with open(tmp_path / "worker.log", "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cli", "worker", "--concurrency", "1"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    mail_pid = None
+    try:
+        wait_until(lambda: len(tarpit.held) == 1, 120, "a poll to hang on the mailbox")
+        (mail_pid,) = [p for p in children(proc.pid) if "--lane mail" in cmdline(p)]
+
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=60)
+        took = time.monotonic() - started
+
+        assert took < 30, f"the worker took {took:.0f} s to stop"
+        assert code == 0
+        wait_until(lambda: not running(mail_pid), 5, "the mail lane to be gone")
+    finally:
+        for pid in (proc.pid, mail_pid):
+            if pid and running(pid):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait()
         intake.db.dispose()
