@@ -109,7 +109,9 @@ def live(tmp_path_factory) -> Iterator[Live]:
     import_directory(intake.db, SAMPLES / "directory")
     create_user(intake.db, "casey", PASSWORD, display_name="Casey Jones")
     create_user(intake.db, "ada", PASSWORD, role="admin", display_name="Ada Admin")
-    app = create_app({"INTAKE_SETTINGS": settings})
+    # The module signs in a dozen times a minute; the limit itself is tested in
+    # test_rate_limits.py.
+    app = create_app({"INTAKE_SETTINGS": settings, "RATELIMIT_LOGIN": "200 per minute"})
     server = create_server(app, host="127.0.0.1", port=0, threads=6)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
