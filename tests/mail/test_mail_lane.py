@@ -20,6 +20,7 @@ from intake.directory.services import import_directory
 from intake.ingest import mailbox
 from intake.service import Intake
 from tests.conftest import ROOT, make_settings, settings_env
+from web import create_app
 
 SAMPLES = ROOT / "sample_forms"
 
@@ -194,3 +195,41 @@ def test_a_sigtermed_worker_stops_within_30_s_with_its_mail_lane_hung(tmp_path, 
                 os.kill(pid, signal.SIGKILL)
         proc.wait()
         intake.db.dispose()
+
+
+def test_a_sigtermed_worker_hands_back_a_hung_task_within_30_s(tmp_path, tarpit):
+    settings = make_settings(tmp_path)
+    app = create_app({"INTAKE_SETTINGS": settings})
+    env = {
+        **settings_env(settings),
+        "INTAKE_IMAP_HOST": "127.0.0.1",
+        "INTAKE_IMAP_PORT": str(tarpit.port),
+        "INTAKE_IMAP_SECURITY": "none",
+        "INTAKE_IMAP_CONNECT_TIMEOUT_S": "600",
+    }
+    with open(tmp_path / "worker.log", "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cli", "worker", "--lane", "mail", "--no-beat"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        with app.app_context():
+            app.extensions["celery"].send_task("tasks.poll_mailbox")
+        wait_until(lambda: len(tarpit.held) == 1, 120, "the poll to hang on the mailbox")
+
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        took = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        app.extensions["intake"].db.dispose()
+
+    # Without a deadline the worker would wait out the ten-minute poll.
+    assert took < 30, f"the worker took {took:.0f} s to stop"
