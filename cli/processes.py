@@ -6,6 +6,8 @@ import os
 import signal
 import socket
 import sys
+import threading
+import time
 
 import click
 from sqlalchemy import select
@@ -70,6 +72,8 @@ def worker(concurrency: int | None, beat: bool, lane: str, quiet: bool) -> None:
     # A mail worker must not pass for a form worker (``submit --wait``
     # starts one of its own when no form worker beats).
     install_worker_hooks(app, name, settings.mail_queue if lane == "mail" else None)
+    if lane == "mail":
+        _stop_when_orphaned()
     try:
         app.extensions["celery"].start(argv)
     finally:
@@ -158,6 +162,20 @@ def worker_command(concurrency: int, *, lane: str = "both", beat: bool = True) -
         *("--concurrency", str(concurrency), "--lane", lane),
         *(() if beat else ("--no-beat",)),
     ]
+
+
+def _stop_when_orphaned() -> None:
+    """Stop (SIGTERM) when the process that started this one is gone, so a
+    worker killed outright never leaves its mail lane behind to poll beside
+    the one its restart brings."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="orphan watch", daemon=True).start()
 
 
 def mail_worker_command(quiet: bool) -> list[str]:

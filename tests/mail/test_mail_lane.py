@@ -3,6 +3,7 @@ out when told, two polls never run at once, and it never holds up a form."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -127,6 +128,7 @@ def test_a_tarpit_mailbox_does_not_slow_a_cli_form(tmp_path, tarpit):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        stop_group(proc.pid)
         log.close()
         intake.db.dispose()
 
@@ -146,6 +148,12 @@ def cmdline(pid: int) -> str:
             return f.read().replace(b"\0", b" ").decode()
     except FileNotFoundError:
         return ""
+
+
+def stop_group(pgid: int) -> None:
+    """Kill whatever is left of a worker's process group (its pool, its beat)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
 
 
 def running(pid: int) -> bool:
@@ -190,9 +198,9 @@ def test_a_sigtermed_worker_stops_within_30_s_with_its_mail_lane_hung(tmp_path, 
         assert code == 0
         wait_until(lambda: not running(mail_pid), 5, "the mail lane to be gone")
     finally:
-        for pid in (proc.pid, mail_pid):
-            if pid and running(pid):
-                os.kill(pid, signal.SIGKILL)
+        stop_group(proc.pid)
+        if mail_pid and running(mail_pid):
+            os.kill(mail_pid, signal.SIGKILL)
         proc.wait()
         intake.db.dispose()
 
@@ -226,10 +234,39 @@ def test_a_sigtermed_worker_hands_back_a_hung_task_within_30_s(tmp_path, tarpit)
         proc.wait(timeout=60)
         took = time.monotonic() - started
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_group(proc.pid)
+        proc.wait()
         app.extensions["intake"].db.dispose()
 
     # Without a deadline the worker would wait out the ten-minute poll.
     assert took < 30, f"the worker took {took:.0f} s to stop"
+
+
+def test_a_worker_killed_outright_leaves_no_mail_lane_behind(tmp_path):
+    settings = make_settings(tmp_path)
+    intake = Intake.start(settings)
+    with open(tmp_path / "worker.log", "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cli", "worker", "--concurrency", "1"],
+            env=settings_env(settings),
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    mail_pids: list[int] = []
+    try:
+        wait_until(lambda: workers.live_workers(intake.db, settings.mail_queue) == 1, 120, "mail")
+        mail_pids = [p for p in children(proc.pid) if "--lane mail" in cmdline(p)]
+
+        proc.kill()
+        proc.wait()
+
+        assert len(mail_pids) == 1
+        wait_until(lambda: not running(mail_pids[0]), 30, "the orphaned mail lane to stop")
+    finally:
+        stop_group(proc.pid)
+        for pid in mail_pids:
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+        intake.db.dispose()
