@@ -24,8 +24,13 @@ def setup_commands() -> list[list[str]]:
     ).stdout
     commands = []
     for line in printed.splitlines():
+        # Only the `intake` lines: the install steps (a shell block over several
+        # lines when something is out of date) are not the service's.
+        first = line.split(maxsplit=1)[0] if line.strip() else ""
+        if first.rsplit("/", 1)[-1] != "intake":
+            continue
         words = shlex.split(line)
-        if words and words[0].rsplit("/", 1)[-1] == "intake" and words[1:2] != ["serve"]:
+        if words[1:2] != ["serve"]:
             commands.append([sys.executable, "-m", "cli", *words[1:]])
     assert len(commands) >= 2, printed  # the schema and the sample directory at least
     return commands

@@ -6,10 +6,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from alembic import command
 from sqlalchemy import update
 
 from intake.config import Settings
-from intake.migrate import upgrade
+from intake.migrate import alembic_config
 from intake.service import Intake
 from intake.submissions.models import Request
 from intake.submissions.queries import RequestFilter, by_reference, list_requests
@@ -143,7 +144,11 @@ def test_the_migration_fills_the_search_text_of_existing_requests(service, two):
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0011'")
         connection.exec_driver_sql("ALTER TABLE requests DROP COLUMN search_text")
 
-    upgrade(service.db.engine)
+    # Only 0012 again: the later migrations' columns are already here.
+    config = alembic_config(service.db.engine)
+    with service.db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0012")
 
     assert _found(service, "reception.riverside@") == {riverside}
     assert _found(service, "dr sarah collins") == {riverside}
