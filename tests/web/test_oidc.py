@@ -177,15 +177,20 @@ def oidc_live(tmp_path_factory) -> Iterator[tuple[Live, Provider]]:
         provider.stop()
 
 
-@pytest.fixture
-def page(browser: Browser, oidc_live) -> Iterator[Page]:  # noqa: F811 (the imported fixture)
-    context = browser.new_context(**CONTEXT)
-    # Nothing leaves the machine (the provider's pages ask for a web font).
+def local_page(chromium: Browser) -> Iterator[Page]:
+    """A page whose requests never leave the machine (the provider's pages
+    ask for a web font)."""
+    context = chromium.new_context(**CONTEXT)
     context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, oidc_live) -> Iterator[Page]:  # noqa: F811 (the imported fixture)
+    yield from local_page(browser)
 
 
 def provider_sign_in(page: Page, live: Live, who: str) -> None:

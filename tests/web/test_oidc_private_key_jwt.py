@@ -8,7 +8,6 @@ client: one with the registered private key, one with another key.
 
 from __future__ import annotations
 
-import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -27,7 +26,7 @@ from intake.config import Settings
 from intake.service import Intake
 from tests.conftest import make_settings
 from tests.web.test_browser import CONTEXT, Live, browser  # noqa: F401 (a fixture)
-from tests.web.test_oidc import HIGH, LOW, Provider, provider_sign_in, signed_in
+from tests.web.test_oidc import HIGH, LOW, Provider, local_page, provider_sign_in, signed_in
 from web import create_app
 
 KEY_CLIENT_ID = "pcse-intake-signed"
@@ -113,12 +112,7 @@ def signed_apps(tmp_path_factory) -> Iterator[tuple[Live, Live, Provider]]:
 
 @pytest.fixture
 def page(browser: Browser, signed_apps) -> Iterator[Page]:  # noqa: F811 (the imported fixture)
-    context = browser.new_context(**CONTEXT)
-    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    yield from local_page(browser)
 
 
 def test_a_caseworker_signs_in_with_the_service_proving_itself_by_its_key(signed_apps, page):
